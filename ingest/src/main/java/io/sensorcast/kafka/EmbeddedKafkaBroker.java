@@ -1,0 +1,153 @@
+package io.sensorcast.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined controller and broker) running in this JVM.
+ *
+ * <p>Storage is formatted on first start and reused afterwards, so a broker restarted on the same data directory
+ * keeps its topics and committed data. Example:
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, Path.of("/tmp/kafka-data"))) {
+ *     String bootstrap = broker.bootstrapServers();   // "localhost:41234"
+ * }
+ * }</pre>
+ *
+ * <p>Only one broker may use a data directory at a time: Kafka halts the JVM when it cannot lock it.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final int NODE_ID = 1;
+
+    private final KafkaRaftServer server;
+    private final int port;
+    private final Path dataDir;
+    private boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port, Path dataDir) {
+        this.server = server;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts a broker and returns once it serves clients.
+     *
+     * @param port    the client port on localhost; 0 picks a free one
+     * @param dataDir the log directory, created and formatted when new
+     */
+    public static EmbeddedKafkaBroker start(int port, Path dataDir) {
+        int brokerPort = port == 0 ? freePort() : port;
+        // The controller's port cannot be 0: startup() then waits forever for a quorum it cannot address.
+        int controllerPort = freePort();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create broker data directory " + dataDir, e);
+        }
+        KafkaConfig config = new KafkaConfig(brokerProperties(brokerPort, controllerPort, dataDir), false);
+        formatIfNew(config, dataDir);
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IllegalStateException("Kafka broker failed to start on port " + brokerPort + ": " + e.getMessage(), e);
+        }
+        return new EmbeddedKafkaBroker(server, brokerPort, dataDir);
+    }
+
+    static Properties brokerProperties(int brokerPort, int controllerPort, Path dataDir) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("log.dirs", dataDir.toAbsolutePath().toString());
+        // One broker: the internal topics' default replication factor of 3 would leave consumer groups and
+        // transactions (which exactly-once Kafka Streams needs) waiting forever.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        p.put("message.max.bytes", String.valueOf(64 * 1024 * 1024));
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+        return p;
+    }
+
+    private static void formatIfNew(KafkaConfig config, Path dataDir) {
+        if (Files.exists(dataDir.resolve("meta.properties"))) {
+            return;
+        }
+        try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
+            new Formatter()
+                    .setPrintStream(quiet)
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(dataDir.toAbsolutePath().toString()))
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .setControllerListenerName("CONTROLLER")
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setIgnoreFormatted(true)
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot format Kafka storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    /** The address clients connect to, e.g. {@code localhost:9092}. */
+    public String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Stops the broker and waits until its threads are gone; idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+    }
+}

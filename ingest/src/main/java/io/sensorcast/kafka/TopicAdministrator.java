@@ -1,0 +1,72 @@
+package io.sensorcast.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the topics a service needs when they are missing; existing topics are left as they are.
+ * Fails with {@link KafkaUnreachableException} when the cluster does not answer within the timeout.
+ */
+public final class TopicAdministrator {
+
+    private TopicAdministrator() {
+    }
+
+    /** Returns the names of the topics that had to be created. */
+    public static List<String> ensureTopics(String bootstrapServers, Collection<TopicSpec> topics, Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
+        // Without this the admin client keeps retrying an unresolvable or refused address for the whole timeout
+        // quietly; with it the user learns sooner, and the message below names the address.
+        props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                throw new KafkaUnreachableException("cannot reach Kafka at " + bootstrapServers + " within "
+                        + timeout.toSeconds() + " s", e);
+            }
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(t.configs()));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> f : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    f.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(f.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) { // another service won the race: fine
+                        throw new IllegalStateException("cannot create topic " + f.getKey() + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (TimeoutException e) {
+                    throw new KafkaUnreachableException("Kafka at " + bootstrapServers + " did not create topic "
+                            + f.getKey() + " within " + timeout.toSeconds() + " s", e);
+                }
+            }
+            return created;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}
