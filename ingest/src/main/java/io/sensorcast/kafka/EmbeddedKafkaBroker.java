@@ -24,7 +24,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * keeps its topics and committed data. Example:
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, Path.of("/tmp/kafka-data"))) {
- *     String bootstrap = broker.bootstrapServers();   // "localhost:41234"
+ *     String bootstrap = broker.bootstrapServers();   // "127.0.0.1:41234"
  * }
  * }</pre>
  *
@@ -77,8 +77,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("log.dirs", dataDir.toAbsolutePath().toString());
         // One broker: the internal topics' default replication factor of 3 would leave consumer groups and
         // transactions (which exactly-once Kafka Streams needs) waiting forever.
@@ -127,9 +127,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The address clients connect to, e.g. {@code localhost:9092}. */
+    /** The address clients connect to, e.g. {@code 127.0.0.1:9092}. */
     public String bootstrapServers() {
-        return "localhost:" + port;
+        return "127.0.0.1:" + port;
     }
 
     public int port() {
