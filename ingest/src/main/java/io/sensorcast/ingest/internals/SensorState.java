@@ -117,9 +117,10 @@ public final class SensorState {
                     size = 0;
                     appended = 0;
                 } else {
+                    long before = lastStep;
                     for (long g = 1; g <= gap; g++) {
                         double filled = lastValue + (mean - lastValue) * g / (gap + 1);
-                        append(sensor, lastStep + g, filled, (byte) 0, s.arrivedAt, c, out);
+                        append(sensor, before + g, filled, (byte) 0, s.arrivedAt, c, out);
                     }
                 }
             }
