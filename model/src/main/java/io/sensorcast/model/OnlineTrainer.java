@@ -54,6 +54,7 @@ public final class OnlineTrainer {
     private long step;
     private double lrMultiplier = 1.0;
     private double appliedLr = Double.NaN;
+    private double pendingSpike = 1.0;
     private StepReport lastReport;
     private Map<Integer, Double> lastSpectral = Map.of();
     private double prequentialMaeEwma = Double.NaN;
@@ -280,9 +281,21 @@ public final class OnlineTrainer {
         return m;
     }
 
+    /**
+     * Multiplies the learning rate of the next step only by {@code factor}: the injected "learning-rate spike" of the
+     * demo ({@code --inject-explosion-at}), the gradient lab and the tests.
+     */
+    public void injectLearningRateSpike(double factor) {
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("factor must be finite and > 0, got " + factor);
+        }
+        pendingSpike = factor;
+    }
+
     /** Sets the current rate on the network's updaters if it changed; returns it. */
     private double applyLearningRate() {
-        double lr = config.scheduledLearningRate(step) * lrMultiplier;
+        double lr = config.scheduledLearningRate(step) * lrMultiplier * pendingSpike;
+        pendingSpike = 1.0;
         if (lr != appliedLr) {
             setLearningRate(network, lr);
             appliedLr = lr;
