@@ -22,9 +22,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * <pre>{@code
  * CheckpointVerifier verifier = new CheckpointVerifier(hmacKey, CheckpointCodec.DEFAULT_MAX_BYTES);
- * switch (verifier.verify(record.key(), record.value(), new ModelShape(96, 24, 1, 24))) {
- *     case Restored r -> registry.swap(r.envelope().modelId(), r.network(), r.envelope().version());
- *     case Rejected r -> metrics.rejected(r.code());
+ * RestoreResult result = verifier.verify(record.key(), record.value(), new ModelShape(96, 24, 1, 24));
+ * if (result instanceof Restored r) {
+ *     registry.swap(r.envelope().modelId(), r.network(), r.envelope().version());
+ * } else {
+ *     metrics.rejected(((Rejected) result).code()); // the live model stays
  * }
  * }</pre>
  */
