@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * until the cadence is due; then the checkpoint (if {@link CheckpointPublisher} lets it through), the offsets of
  * every sequence trained so far ({@code sendOffsetsToTransaction} with the consumer's group metadata) and the
  * events the batches produced commit together. Consumer: group {@code sensorcast-trainer-<modelId>},
- * {@code read_committed}, no auto-commit. Producer: {@code transactional.id = sensorcast-trainer-<modelId>},
+ * {@code read_committed}, no auto-commit, static member id = group id. Producer: {@code transactional.id = sensorcast-trainer-<modelId>},
  * so a restarted trainer fences its predecessor and aborts its open transaction.
  *
  * <p><b>Restart.</b> {@link #run} first reads the checkpoint topic ({@link LatestCheckpointReader}), restores the
@@ -364,6 +364,9 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private Properties consumerProps() {
         Properties props = clientProps();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        // static membership: one trainer per model id, so a restarted one takes its predecessor's place at once
+        // instead of waiting a session timeout for the dead member to leave
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
