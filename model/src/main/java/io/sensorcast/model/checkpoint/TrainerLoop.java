@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * explosion (roll back to the last healthy model) and a known loss otherwise.
  *
  * <p>Not done: sampling when sequences arrive faster than the trainer can learn (DESIGN.md); every sequence is
- * trained on. Records that are not valid sequences are skipped (logged), their offsets committed.
+ * trained on. Records that are not valid sequences of window W are skipped (logged, {@link #skippedRecords()}),
+ * their offsets committed.
  *
  * <p>Any Kafka or training error ends {@link #run} with that error ({@link #failure()}); the transaction is not
  * committed, so restarting resumes from the last commit.
@@ -80,6 +81,8 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private final Clock clock;
     private final CountDownLatch done = new CountDownLatch(1);
 
+    private final java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean started;
     private volatile boolean stopRequested;
     private volatile boolean halted;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -106,6 +109,7 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
 
     /** Runs {@link #run} on a new thread named {@code sensorcast-trainer-<modelId>}. */
     public Thread start() {
+        started = true; // before the thread exists, so that close() right after start() waits for it
         Thread thread = new Thread(this, config.groupId());
         thread.start();
         return thread;
@@ -113,6 +117,10 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        started = true;
+        if (!ran.compareAndSet(false, true)) {
+            throw new IllegalStateException("a trainer loop runs once");
+        }
         try {
             runLoop();
         } catch (WakeupException e) {
@@ -146,7 +154,11 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
         awaitTermination(config.startupTimeout().plusSeconds(30));
     }
 
+    /** Waits for {@link #run} to end; true at once if it never started. */
     public boolean awaitTermination(Duration timeout) {
+        if (!started) {
+            return true;
+        }
         try {
             return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -297,7 +309,12 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private SensorSequence parse(ConsumerRecord<String, byte[]> r) {
         if (r.value() != null) {
             try {
-                return SensorSequenceJson.fromBytes(r.value());
+                SensorSequence s = SensorSequenceJson.fromBytes(r.value());
+                if (s.length() == config.checkpoints().window()) {
+                    return s;
+                }
+                log.warn("skipping sequence of another window topic=[{}] partition=[{}] offset=[{}] length=[{}] window=[{}]",
+                        r.topic(), r.partition(), r.offset(), s.length(), config.checkpoints().window());
             } catch (IllegalArgumentException e) {
                 log.warn("skipping record that is not a sequence topic=[{}] partition=[{}] offset=[{}] error=[{}]",
                         r.topic(), r.partition(), r.offset(), e.getMessage());
