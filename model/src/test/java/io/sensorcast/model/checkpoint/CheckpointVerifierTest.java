@@ -139,6 +139,25 @@ class CheckpointVerifierTest {
     }
 
     @Test
+    void shouldNotReferenceObjectInputStreamAnywhereInTheCheckpointPackage() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(CheckpointCodec.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).resolve("io/sensorcast/model/checkpoint");
+        java.util.List<java.nio.file.Path> classes;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            classes = files.filter(f -> f.toString().endsWith(".class")).toList();
+        }
+        assertTrue(classes.size() > 10, "found the package's classes: " + classes.size());
+        byte[] needle = "java/io/ObjectInputStream".getBytes(StandardCharsets.UTF_8);
+        for (java.nio.file.Path c : classes) {
+            byte[] bytes = java.nio.file.Files.readAllBytes(c);
+            for (int i = 0; i + needle.length <= bytes.length; i++) {
+                assertTrue(!java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length),
+                        c.getFileName() + " references ObjectInputStream");
+            }
+        }
+    }
+
+    @Test
     void shouldRejectWithUnknownFormatWhenThePayloadVersionIsNew() {
         byte[] payload = ModelPayload.write(TestNetworks.lstm(41));
         payload[5] = 2; // payload version uint16 at offset 4..5

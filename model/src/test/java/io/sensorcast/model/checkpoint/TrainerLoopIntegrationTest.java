@@ -111,6 +111,36 @@ class TrainerLoopIntegrationTest {
     }
 
     @Test
+    void shouldCommitACheckpointAfterTWhenFewerThanNStepsWereTrained(KafkaCluster kafka) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String sequences = "sequences-" + id;
+        String checkpoints = "checkpoints-" + id;
+        String events = "events-" + id;
+        createTopics(kafka, sequences, checkpoints, events);
+        MutableClock clock = new MutableClock(1_732_440_000_000L);
+        TrainerLoopConfig config = TrainerLoopConfig.defaults(kafka.bootstrapServers(),
+                        CheckpointPublisherConfig.defaults("model-" + id, TestNetworks.WINDOW, TestNetworks.HORIZON, "{}"))
+                .withTopics(sequences, events, checkpoints)
+                .withBatching(2, Duration.ofHours(1))
+                .withCheckpointEvery(1_000, Duration.ofMinutes(5));
+        produceSequences(kafka, sequences, 0, 4);
+        RecordingTrainer trainer = new RecordingTrainer(3, -1);
+
+        try (TrainerLoop loop = new TrainerLoop(config, trainer, CheckpointListener.NONE, clock)) {
+            loop.start();
+            await().atMost(WAIT).until(() -> trainer.completedSteps() == 2);
+            assertEquals(0, loop.publishedVersion(), "N = 1000 steps and T = 5 min not reached yet");
+            clock.advance(Duration.ofMinutes(5));
+            await().atMost(WAIT).until(() -> loop.publishedVersion() == 1);
+        }
+
+        CheckpointEnvelope v1 = scan(kafka, config).latest("model-" + id).orElseThrow();
+        assertEquals(2, v1.trainingStep());
+        assertEquals(clock.millis(), v1.createdAtMs());
+        assertEquals(4L, committedOffset(kafka, config.groupId(), sequences));
+    }
+
+    @Test
     void shouldSkipATamperedRecordAndResumeFromTheNewestVerifiedCheckpoint(KafkaCluster kafka) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String checkpoints = "checkpoints-" + id;
@@ -130,6 +160,39 @@ class TrainerLoopIntegrationTest {
         assertEquals(1, scan.rejected().size());
         assertEquals(CheckpointRejectReason.HMAC_MISMATCH, scan.rejected().get(0).rejection().reason());
         assertTrue(scan.restoreLatest("default", TestNetworks.SHAPE, r -> { }).isPresent());
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private volatile long millis;
+
+        MutableClock(long millis) {
+            this.millis = millis;
+        }
+
+        void advance(Duration d) {
+            millis += d.toMillis();
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     private static CheckpointListener withheldInto(List<String> reasons) {
