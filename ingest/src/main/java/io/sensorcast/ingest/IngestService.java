@@ -1,0 +1,115 @@
+package io.sensorcast.ingest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.sensorcast.kafka.TopicAdministrator;
+import io.sensorcast.kafka.TopicSpec;
+import io.sensorcast.kafka.Topics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running ingest service: makes sure its topics exist, starts Kafka Streams on {@link IngestTopology}, and binds
+ * the Kafka Streams client metrics into the given registry.
+ *
+ * <pre>{@code
+ * try (IngestService ingest = IngestService.start(IngestConfig.defaults(), "localhost:9092", registry)) {
+ *     ingest.awaitRunning(Duration.ofSeconds(30));
+ *     ... // /health: ingest.isRunning()
+ * }
+ * }</pre>
+ * Fails fast with {@link io.sensorcast.kafka.KafkaUnreachableException} when the cluster does not answer.
+ */
+public final class IngestService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+    private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private IngestService(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+        this.streams = streams;
+        this.streamsMetrics = streamsMetrics;
+    }
+
+    /** Creates missing topics (within {@code 30 s}), then starts the streams client; returns without waiting for RUNNING. */
+    public static IngestService start(IngestConfig config, String bootstrapServers, MeterRegistry registry) {
+        return start(config, bootstrapServers, registry, Duration.ofSeconds(30));
+    }
+
+    public static IngestService start(IngestConfig config, String bootstrapServers, MeterRegistry registry, Duration topicTimeout) {
+        List<String> created = TopicAdministrator.ensureTopics(bootstrapServers, topicsFor(config), topicTimeout);
+        if (!created.isEmpty()) {
+            LOG.info("Created topics {}", created);
+        }
+        KafkaStreams streams = new KafkaStreams(IngestTopology.build(config, registry), config.streamsProperties(bootstrapServers));
+        streams.setStateListener((now, before) -> LOG.info("Ingest state {} -> {}", before, now));
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(registry);
+        streams.start();
+        return new IngestService(streams, metrics);
+    }
+
+    /** The topics ingest reads and writes, as {@link Topics} declares them, under the configured names. */
+    public static List<TopicSpec> topicsFor(IngestConfig config) {
+        Set<String> ours = Set.of(Topics.READINGS, Topics.SEQUENCES, Topics.DEAD_LETTERS);
+        return Topics.all(config.topicPartitions()).stream()
+                .filter(t -> ours.contains(t.name()))
+                .map(t -> new TopicSpec(switch (t.name()) {
+                    case Topics.READINGS -> config.readingsTopic();
+                    case Topics.SEQUENCES -> config.sequencesTopic();
+                    default -> config.deadLetterTopic();
+                }, t.partitions(), t.configs()))
+                .toList();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** True while processing (RUNNING) or catching up after a rebalance (REBALANCING): the readiness answer. */
+    public boolean isRunning() {
+        return streams.state().isRunningOrRebalancing();
+    }
+
+    /** Waits until RUNNING; false if it did not get there in time or stopped. */
+    public boolean awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING || s == KafkaStreams.State.PENDING_SHUTDOWN
+                    || s == KafkaStreams.State.PENDING_ERROR) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The underlying client, for callers that need more (e.g. the benchmark). */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public void close(Duration timeout) {
+        streamsMetrics.close();
+        streams.close(timeout);
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,242 @@
+package io.sensorcast.ingest.internals;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.sensorcast.ingest.IngestConfig;
+import io.sensorcast.ingest.SensorSequence;
+
+/**
+ * Everything ingest remembers about one sensor, stored as one value in the {@code ingest-sensor-state} store:
+ * its stream time, its open steps (sum, count, the timestamps seen, for duplicates), the last W closed steps
+ * (raw step means and observed flags) and its running statistics. See {@link io.sensorcast.ingest.IngestTopology}
+ * for the rules; this class implements them for one sensor, with no Kafka in sight.
+ */
+public final class SensorState {
+    private static final byte FORMAT = 1;
+    private static final long NONE = Long.MIN_VALUE;
+
+    /** Outcome of {@link #add}. */
+    public enum Outcome { ACCEPTED, DUPLICATE, LATE }
+
+    private long streamTime = NONE;
+    private final List<OpenStep> open = new ArrayList<>(4);
+    // the last `size` closed steps in order, oldest first; capacity W
+    private float[] values;
+    private byte[] observed;
+    private int size;
+    private long appended;          // steps appended since the window (re)started, for the hop
+    private long lastStep = NONE;   // index of the newest closed step
+    private double lastValue;       // its raw mean (double, for interpolation)
+    private long lastArrivedAt;
+    private final RunningStats stats;
+
+    private static final class OpenStep {
+        final long index;
+        double sum;
+        int count;
+        long arrivedAt;
+        long[] seen;
+
+        OpenStep(long index, int capacity) {
+            this.index = index;
+            this.seen = new long[capacity];
+        }
+    }
+
+    public SensorState(int window) {
+        values = new float[window];
+        observed = new byte[window];
+        stats = new RunningStats();
+    }
+
+    private SensorState(int window, RunningStats stats) {
+        values = new float[window];
+        observed = new byte[window];
+        this.stats = stats;
+    }
+
+    public long streamTime() {
+        return streamTime;
+    }
+
+    /**
+     * Applies one valid reading and hands every sequence it completes to {@code out}, oldest first.
+     *
+     * @param arrivedAt wall-clock ms when ingest received the reading
+     */
+    public Outcome add(String sensor, long ts, double value, long arrivedAt, IngestConfig c, Consumer<SensorSequence> out) {
+        long stepMs = c.stepMs();
+        long index = Math.floorDiv(ts, stepMs);
+        if (streamTime != NONE && (index + 1) * stepMs + c.graceMs() <= streamTime) {
+            return Outcome.LATE;
+        }
+        OpenStep step = openStep(index);
+        for (int i = 0; i < step.count; i++) {
+            if (step.seen[i] == ts) {
+                return Outcome.DUPLICATE;
+            }
+        }
+        if (step.count == step.seen.length) {
+            step.seen = Arrays.copyOf(step.seen, step.count * 2);
+        }
+        step.seen[step.count++] = ts;
+        step.sum += value;
+        step.arrivedAt = Math.max(step.arrivedAt, arrivedAt);
+        if (ts > streamTime) {
+            streamTime = ts;
+        }
+        closeSteps(sensor, c, out);
+        return Outcome.ACCEPTED;
+    }
+
+    private OpenStep openStep(long index) {
+        int i = 0;
+        while (i < open.size() && open.get(i).index < index) {
+            i++;
+        }
+        if (i < open.size() && open.get(i).index == index) {
+            return open.get(i);
+        }
+        OpenStep s = new OpenStep(index, 2);
+        open.add(i, s);
+        return s;
+    }
+
+    private void closeSteps(String sensor, IngestConfig c, Consumer<SensorSequence> out) {
+        long stepMs = c.stepMs();
+        while (!open.isEmpty() && (open.get(0).index + 1) * stepMs + c.graceMs() <= streamTime) {
+            OpenStep s = open.remove(0);
+            double mean = s.sum / s.count;
+            if (lastStep != NONE) {
+                long gap = s.index - lastStep - 1;
+                if (gap > c.maxGapSteps()) {
+                    size = 0;
+                    appended = 0;
+                } else {
+                    long before = lastStep;
+                    for (long g = 1; g <= gap; g++) {
+                        double filled = lastValue + (mean - lastValue) * g / (gap + 1);
+                        append(sensor, before + g, filled, (byte) 0, s.arrivedAt, c, out);
+                    }
+                }
+            }
+            stats.add(mean, c.forgettingFactor());
+            append(sensor, s.index, mean, (byte) 1, s.arrivedAt, c, out);
+            lastValue = mean;
+        }
+    }
+
+    private void append(String sensor, long index, double raw, byte obs, long arrivedAt, IngestConfig c,
+                        Consumer<SensorSequence> out) {
+        int w = values.length;
+        if (size == w) {
+            System.arraycopy(values, 1, values, 0, w - 1);
+            System.arraycopy(observed, 1, observed, 0, w - 1);
+            size--;
+        }
+        values[size] = (float) raw;
+        observed[size] = obs;
+        size++;
+        appended++;
+        lastStep = index;
+        lastArrivedAt = arrivedAt;
+        if (size == w && (appended - w) % c.hop() == 0) {
+            out.accept(sequence(sensor, c));
+        }
+    }
+
+    private SensorSequence sequence(String sensor, IngestConfig c) {
+        double mean = stats.mean();
+        double std = stats.std();
+        // a constant sensor has std 0; dividing by 1 keeps values finite and the record still denormalises exactly
+        if (!(std > 1e-12 * Math.max(1, Math.abs(mean)))) {
+            std = 1.0;
+        }
+        int w = values.length;
+        float[] normalised = new float[w];
+        for (int i = 0; i < w; i++) {
+            normalised[i] = (float) ((values[i] - mean) / std);
+        }
+        return new SensorSequence(sensor, lastStep * c.stepMs(), c.stepMs(), normalised, observed.clone(), mean, std, lastArrivedAt);
+    }
+
+    // --- binary form (store value) ---
+
+    public byte[] toBytes() {
+        int openBytes = 0;
+        for (OpenStep s : open) {
+            openBytes += 8 + 8 + 4 + 8 + 8 * s.count;
+        }
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + openBytes + 4 + 8 + 8 + 8 + 8 + 24 + size * 5);
+        b.put(FORMAT).putInt(values.length).putLong(streamTime).putInt(open.size());
+        for (OpenStep s : open) {
+            b.putLong(s.index).putDouble(s.sum).putInt(s.count).putLong(s.arrivedAt);
+            for (int i = 0; i < s.count; i++) {
+                b.putLong(s.seen[i]);
+            }
+        }
+        b.putInt(size).putLong(appended).putLong(lastStep).putDouble(lastValue).putLong(lastArrivedAt);
+        b.putDouble(stats.weight()).putDouble(stats.mean()).putDouble(stats.m2());
+        for (int i = 0; i < size; i++) {
+            b.putFloat(values[i]);
+        }
+        b.put(observed, 0, size);
+        return b.array();
+    }
+
+    /** Reads a stored state; a window size different from {@code window} (a reconfigured W) keeps the newest steps. */
+    public static SensorState fromBytes(byte[] bytes, int window) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        byte format = b.get();
+        if (format != FORMAT) {
+            throw new IllegalStateException("unknown sensor state format " + format);
+        }
+        b.getInt(); // stored window size
+        long streamTime = b.getLong();
+        int openCount = b.getInt();
+        List<OpenStep> open = new ArrayList<>(openCount + 2);
+        for (int k = 0; k < openCount; k++) {
+            OpenStep s = new OpenStep(b.getLong(), 0);
+            s.sum = b.getDouble();
+            s.count = b.getInt();
+            s.arrivedAt = b.getLong();
+            s.seen = new long[Math.max(2, s.count)];
+            for (int i = 0; i < s.count; i++) {
+                s.seen[i] = b.getLong();
+            }
+            open.add(s);
+        }
+        int size = b.getInt();
+        long appended = b.getLong();
+        long lastStep = b.getLong();
+        double lastValue = b.getDouble();
+        long lastArrivedAt = b.getLong();
+        RunningStats stats = new RunningStats(b.getDouble(), b.getDouble(), b.getDouble());
+        SensorState s = new SensorState(window, stats);
+        s.streamTime = streamTime;
+        s.open.addAll(open);
+        int skip = Math.max(0, size - window);
+        for (int i = 0; i < size; i++) {
+            float v = b.getFloat();
+            if (i >= skip) {
+                s.values[i - skip] = v;
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            byte o = b.get();
+            if (i >= skip) {
+                s.observed[i - skip] = o;
+            }
+        }
+        s.size = size - skip;
+        s.appended = appended;
+        s.lastStep = lastStep;
+        s.lastValue = lastValue;
+        s.lastArrivedAt = lastArrivedAt;
+        return s;
+    }
+}
