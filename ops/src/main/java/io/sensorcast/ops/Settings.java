@@ -1,0 +1,134 @@
+package io.sensorcast.ops;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.sensorcast.ops.command.DurationConverter;
+
+/**
+ * Overrides of a module's documented defaults, layered: {@code --config FILE} (Java properties), then environment
+ * variables, then command-line flags. Keys are dotted and prefixed by the service, e.g. {@code ingest.grace=30s};
+ * the matching environment variable is {@code SENSORCAST_INGEST_GRACE}. A key the service does not know is an error,
+ * so a typo never silently leaves a default in place.
+ */
+public final class Settings {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> origins = new TreeMap<>();
+
+    private Settings() {
+    }
+
+    /**
+     * @param known the keys this service understands, e.g. {@code ingest.grace}
+     * @param file  an optional properties file
+     * @param env   the environment ({@code System.getenv()})
+     * @param flags values given as flags, already keyed
+     */
+    public static Settings load(Set<String> known, Path file, Map<String, String> env, Map<String, String> flags) {
+        Settings s = new Settings();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (NoSuchFileException e) {
+                throw new IllegalArgumentException("cannot read config " + file + ": no such file", e);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot read config " + file + ": " + e.getMessage(), e);
+            }
+            for (String key : p.stringPropertyNames()) {
+                if (!known.contains(key)) {
+                    throw new IllegalArgumentException("unknown setting '" + key + "' in " + file + " (known: " + String.join(", ", new TreeMap<>(toMap(known)).keySet()) + ")");
+                }
+                s.put(key, p.getProperty(key).trim(), file.toString());
+            }
+        }
+        for (String key : known) {
+            String v = env.get(envName(key));
+            if (v != null && !v.isBlank()) {
+                s.put(key, v.trim(), "env " + envName(key));
+            }
+        }
+        flags.forEach((k, v) -> {
+            if (v != null) {
+                s.put(k, v, "flag");
+            }
+        });
+        return s;
+    }
+
+    private static Map<String, String> toMap(Set<String> keys) {
+        Map<String, String> m = new LinkedHashMap<>();
+        keys.forEach(k -> m.put(k, ""));
+        return m;
+    }
+
+    /** {@code ingest.max-gap} → {@code SENSORCAST_INGEST_MAX_GAP}. */
+    public static String envName(String key) {
+        return "SENSORCAST_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private void put(String key, String value, String origin) {
+        values.put(key, value);
+        origins.put(key, origin);
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    public String string(String key) {
+        return values.get(key);
+    }
+
+    public Duration duration(String key) {
+        try {
+            return DurationConverter.parse(values.get(key));
+        } catch (RuntimeException e) {
+            throw invalid(key, "a duration such as 30s, 5m, 1h");
+        }
+    }
+
+    public int integer(String key) {
+        try {
+            return Integer.parseInt(values.get(key));
+        } catch (NumberFormatException e) {
+            throw invalid(key, "an integer");
+        }
+    }
+
+    public double decimal(String key) {
+        try {
+            return Double.parseDouble(values.get(key));
+        } catch (NumberFormatException e) {
+            throw invalid(key, "a number");
+        }
+    }
+
+    public boolean bool(String key) {
+        String v = values.get(key).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw invalid(key, "true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    private IllegalArgumentException invalid(String key, String expected) {
+        return new IllegalArgumentException(key + "='" + values.get(key) + "' (from " + origins.get(key) + ") is not " + expected);
+    }
+
+    /** Where each overridden key came from, for the start-up log line. */
+    public Map<String, String> origins() {
+        return origins;
+    }
+}
