@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalDouble;
 
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -188,10 +187,5 @@ public final class CheckpointPublisher {
 
     private static PublishDecision.Withheld withheld(WithheldReason reason, String detail) {
         return new PublishDecision.Withheld(reason, detail);
-    }
-
-    /** The optional key as configured, for callers that also verify (e.g. the latest-checkpoint reader). */
-    Optional<byte[]> hmacKey() {
-        return config.hmacKey();
     }
 }

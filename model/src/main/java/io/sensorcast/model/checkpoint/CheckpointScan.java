@@ -17,7 +17,9 @@ public record CheckpointScan(Map<String, List<CheckpointEnvelope>> verified, Lis
     }
 
     public CheckpointScan {
-        verified = Map.copyOf(verified);
+        Map<String, List<CheckpointEnvelope>> copy = new java.util.HashMap<>();
+        verified.forEach((model, envelopes) -> copy.put(model, List.copyOf(envelopes)));
+        verified = Map.copyOf(copy);
         rejected = List.copyOf(rejected);
     }
 
