@@ -32,11 +32,11 @@ public final class TrainerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
 
     private final TrainerLoop loop;
-    private final OnlineTrainer trainer;
+    private final OnlineBatchTrainer batchTrainer;
 
-    private TrainerService(TrainerLoop loop, OnlineTrainer trainer) {
+    private TrainerService(TrainerLoop loop, OnlineBatchTrainer batchTrainer) {
         this.loop = loop;
-        this.trainer = trainer;
+        this.batchTrainer = batchTrainer;
     }
 
     /** Creates missing topics, then starts the loop on its own thread; it restores the latest checkpoint first. */
@@ -49,14 +49,19 @@ public final class TrainerService implements AutoCloseable {
         }
         String modelId = loopConfig.modelId();
         TrainerMetrics metrics = new TrainerMetrics(registry, model.clipThreshold(), Tags.of("model", modelId));
-        OnlineTrainer trainer = new OnlineTrainer(modelId, model, metrics, clock);
-        TrainerLoop loop = new TrainerLoop(loopConfig, new OnlineBatchTrainer(trainer), new CheckpointMeters(registry, modelId), clock);
+        OnlineBatchTrainer batchTrainer = new OnlineBatchTrainer(new OnlineTrainer(modelId, model, metrics, clock));
+        TrainerLoop loop = new TrainerLoop(loopConfig, batchTrainer, new CheckpointMeters(registry, modelId), clock);
         loop.start();
-        return new TrainerService(loop, trainer);
+        return new TrainerService(loop, batchTrainer);
     }
 
     public OnlineTrainer trainer() {
-        return trainer;
+        return batchTrainer.trainer();
+    }
+
+    /** See {@link OnlineBatchTrainer#injectCorruptedBatchAt(long)}. */
+    public void injectCorruptedBatchAt(long step) {
+        batchTrainer.injectCorruptedBatchAt(step);
     }
 
     public TrainerLoop loop() {

@@ -1,15 +1,310 @@
 package io.sensorcast.ops.command;
 
-import java.util.concurrent.Callable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sensorcast.ingest.CsvSeries;
+import io.sensorcast.ingest.IngestConfig;
+import io.sensorcast.ingest.IngestService;
+import io.sensorcast.ingest.Reading;
+import io.sensorcast.ingest.SensorSimulator;
+import io.sensorcast.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.kafka.TopicAdministrator;
+import io.sensorcast.kafka.Topics;
+import io.sensorcast.model.ModelConfig;
+import io.sensorcast.model.OnlineTrainer;
+import io.sensorcast.model.StepReport;
+import io.sensorcast.model.TrainerService;
+import io.sensorcast.model.checkpoint.CheckpointPublisherConfig;
+import io.sensorcast.model.checkpoint.TrainerLoopConfig;
+import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Runs everything in one JVM: embedded broker, ingest, trainer, serve and a simulator, with live progress.",
-                "Not available in this build yet: it arrives with issue 7."})
-public final class DemoCommand implements Callable<Integer> {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs everything in one JVM: an embedded Kafka broker, ingest, the trainer and a sensor simulator",
+                "(or a --csv replay) in accelerated event time, with live progress, until --duration or Ctrl-C.",
+                "Metrics and health for the whole demo at http://127.0.0.1:9404/metrics and /health."})
+public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Option(names = "--sensors", defaultValue = "16", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Replay a CSV column instead of simulating (see produce --help).")
+    Path csv;
+
+    @Option(names = "--time-column", defaultValue = "date", description = "CSV timestamp column (default: ${DEFAULT-VALUE}).")
+    String timeColumn;
+
+    @Option(names = "--value-column", defaultValue = "OT", description = "CSV value column (default: ${DEFAULT-VALUE}).")
+    String valueColumn;
+
+    @Option(names = "--step", defaultValue = "1m", converter = DurationConverter.class,
+            description = "Event-time step of the simulator and of ingest's resampling; a CSV uses its median spacing (default: ${DEFAULT-VALUE}).")
+    Duration step;
+
+    @Option(names = "--speedup", description = "Event time runs this many times faster than real time (default: 10 steps a second).")
+    Double speedup;
+
+    @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--inject-explosion-at", paramLabel = "STEP",
+            description = "At this training step, feed the trainer a batch scaled by 1e6 (a broken sensor) so a real explosion is detected, recorded and alerted on.")
+    Long injectExplosionAt;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Training batch, windows across sensors (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--data-dir", description = "Broker and state directory (default: a temporary one, deleted at exit).")
+    Path dataDir;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'demo' is not available in this build yet (issue 7)");
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean temporary = dataDir == null;
+        Path dir = temporary ? Files.createTempDirectory("sensorcast-demo-") : dataDir;
+        List<Reading> csvReadings = null;
+        Duration ingestStep = step;
+        if (csv != null) {
+            CsvSeries series = CsvSeries.read(csv, timeColumn, valueColumn, ProduceCommand.defaultSensorId(csv, valueColumn));
+            csvReadings = series.readings();
+            ingestStep = medianSpacing(csvReadings);
+        }
+        double eventSpeedup = speedup != null ? speedup : 10.0 * ingestStep.toMillis() / 1000.0;
+        StopSignal stop = StopSignal.onShutdown();
+        PrometheusMeterRegistry registry = Telemetry.registry("demo");
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            long t0 = System.nanoTime();
+            out.println("Starting an embedded Kafka broker …");
+            out.flush();
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("kafka"));
+            open.add(0, broker);
+            String bootstrap = broker.bootstrapServers();
+            TopicAdministrator.ensureTopics(bootstrap, Topics.all(2), Duration.ofSeconds(30));
+
+            // Accelerated event time runs ahead of the wall clock: widen ingest's future bound accordingly.
+            IngestConfig ingestConfig = IngestConfig.defaults().withStep(ingestStep).withGrace(ingestStep.multipliedBy(2))
+                    .withStateDir(dir.resolve("ingest-state")).withTopicPartitions(2)
+                    .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500));
+            IngestService ingest = IngestService.start(ingestConfig, bootstrap, registry);
+            open.add(0, ingest);
+
+            ModelConfig model = ModelConfig.defaults().withBatchSize(batchSize);
+            TrainerLoopConfig loop = TrainerLoopConfig.defaults(bootstrap,
+                            CheckpointPublisherConfig.defaults("default", model.window(), model.horizon(), TrainCommand.modelConfigJson(model))
+                                    .withHmacKey(TrainCommand.hmacKey()))
+                    .withBatching(batchSize, Duration.ofSeconds(1))
+                    .withCheckpointEvery(50, Duration.ofSeconds(20));
+            TrainerService trainer = TrainerService.start(model, loop, registry, Clock.systemUTC());
+            open.add(0, trainer);
+            if (injectExplosionAt != null) {
+                trainer.injectCorruptedBatchAt(injectExplosionAt);
+            }
+
+            Map<String, java.util.function.Supplier<MetricsServer.Readiness>> checks = new LinkedHashMap<>();
+            checks.put("ingest", () -> MetricsServer.Readiness.of(ingest.isRunning(), ingest.state().name()));
+            checks.put("trainer", () -> MetricsServer.Readiness.of(trainer.isRunning(), trainer.isRunning() ? "RUNNING" : "STOPPED"));
+            MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(9404), registry, checks);
+            open.add(0, http);
+
+            Iterator<Reading> readings = csvReadings != null ? csvReadings.iterator() : simulated(ingestStep);
+            ReadingPump pump = new ReadingPump(bootstrap, readings, eventSpeedup);
+            open.add(0, pump);
+            pump.start();
+            out.printf(Locale.ROOT, "Ready in %.1f s: broker %s, %s at %.0f× real time; metrics at http://%s:%d/metrics%n",
+                    (System.nanoTime() - t0) / 1e9, bootstrap,
+                    csv != null ? "replaying " + csv.getFileName() : sensors + " simulated sensors", eventSpeedup,
+                    metrics.address(), http.port());
+            out.println("Windows of " + ingestConfig.window() + " steps fill first; training starts once sequences arrive. Ctrl-C stops.");
+            out.flush();
+
+            long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            while (!stop.await(2000) && System.nanoTime() < deadline) {
+                out.println(progressLine(registry, trainer, pump, (System.nanoTime() - t0) / 1e9));
+                out.flush();
+                if (!trainer.isRunning()) {
+                    throw new IllegalStateException("trainer stopped: " + trainer.failure().map(Throwable::getMessage).orElse("unknown reason"));
+                }
+            }
+            out.println("Stopping …");
+            out.flush();
+            return 0;
+        } finally {
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    spec.commandLine().getErr().println("demo: closing " + c.getClass().getSimpleName() + ": " + e.getMessage());
+                }
+            }
+            if (temporary) {
+                deleteRecursively(dir);
+            }
+            stop.finished();
+        }
+    }
+
+    private Iterator<Reading> simulated(Duration ingestStep) {
+        long start = (System.currentTimeMillis() - Duration.ofDays(30).toMillis()) / ingestStep.toMillis() * ingestStep.toMillis();
+        SensorSimulator sim = new SensorSimulator(sensors, seed, start, ingestStep);
+        return new Iterator<>() {
+            private Iterator<Reading> tick = List.<Reading>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Reading next() {
+                if (!tick.hasNext()) {
+                    tick = sim.tick().iterator();
+                }
+                return tick.next();
+            }
+        };
+    }
+
+    static Duration medianSpacing(List<Reading> readings) {
+        if (readings.size() < 2) {
+            throw new IllegalArgumentException("the CSV needs at least two readings");
+        }
+        long[] gaps = new long[readings.size() - 1];
+        for (int i = 1; i < readings.size(); i++) {
+            gaps[i - 1] = readings.get(i).ts() - readings.get(i - 1).ts();
+        }
+        java.util.Arrays.sort(gaps);
+        long median = gaps[gaps.length / 2];
+        if (median <= 0) {
+            throw new IllegalArgumentException("the CSV's timestamps do not increase");
+        }
+        return Duration.ofMillis(median);
+    }
+
+    private static String progressLine(MeterRegistry registry, TrainerService trainer, ReadingPump pump, double seconds) {
+        OnlineTrainer t = trainer.trainer();
+        StepReport r = t.lastReport();
+        String training = r == null ? "waiting for sequences"
+                : String.format(Locale.ROOT, "step %d loss %.4f pre-clip norm %.3g clipped %.0f explosions %.0f lr %.2g",
+                t.step(), r.loss(), r.preClipNorm(), count(registry, "sensorcast.trainer.gradient.clipped"),
+                count(registry, "sensorcast.trainer.gradient.explosions"), t.learningRate());
+        return String.format(Locale.ROOT, "[%5.0fs] readings %,d (event time %s) | sequences %,.0f | dead letters %,.0f | %s | checkpoint v%d",
+                seconds, pump.sent(), pump.eventTime(), count(registry, "sensorcast.ingest.sequences"),
+                count(registry, "sensorcast.ingest.dead.letters"), training, trainer.loop().publishedVersion());
+    }
+
+    private static double count(MeterRegistry registry, String name) {
+        return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+
+    /** Sends readings to sensor-readings on its own thread, pacing event time at {@code speedup}× real time. */
+    static final class ReadingPump implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final Iterator<Reading> readings;
+        private final double speedup;
+        private final AtomicLong sent = new AtomicLong();
+        private final AtomicLong lastTs = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        ReadingPump(String bootstrap, Iterator<Reading> readings, double speedup) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+            this.readings = readings;
+            this.speedup = speedup;
+            this.thread = new Thread(this::run, "sensorcast-demo-readings");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            long startNanos = System.nanoTime();
+            long firstTs = Long.MIN_VALUE;
+            while (!stopped && readings.hasNext()) {
+                Reading r = readings.next();
+                if (firstTs == Long.MIN_VALUE) {
+                    firstTs = r.ts();
+                }
+                long due = startNanos + (long) ((r.ts() - firstTs) * 1e6 / speedup);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                producer.send(new ProducerRecord<>(Topics.READINGS, r.sensor(), r.toJsonBytes()));
+                sent.incrementAndGet();
+                lastTs.set(r.ts());
+            }
+            producer.flush();
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        String eventTime() {
+            long ts = lastTs.get();
+            return ts == 0 ? "-" : Instant.ofEpochMilli(ts).toString().substring(0, 16) + "Z";
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopped = true;
+            thread.join(5000);
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }
