@@ -96,6 +96,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     @Override
     public Integer call() throws Exception {
+        io.sensorcast.ops.NativeThreads.configure();
         PrintWriter out = spec.commandLine().getOut();
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("sensorcast-demo-") : dataDir;

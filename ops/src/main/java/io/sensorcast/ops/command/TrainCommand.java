@@ -66,6 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.sensorcast.ops.NativeThreads.configure();
         Map<String, String> flags = new LinkedHashMap<>();
         flags.put("train.model-id", modelId);
         flags.put("train.batch-size", batchSize);
