@@ -1,0 +1,36 @@
+package io.sensorcast.serve;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import io.sensorcast.model.ModelConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+class ServeBenchmarkTest {
+
+    @Test
+    void shouldForecastManyTimesFasterWhenBatchedAcrossSensorsThanOneAtATime() {
+        ModelConfig small = ServeDriver.MODEL;
+        ServeBenchmark.Result single = ServeBenchmark.inference(small, 256, 1, Duration.ofMillis(700), 1);
+        ServeBenchmark.Result batched = ServeBenchmark.inference(small, 256, 64, Duration.ofMillis(700), 1);
+
+        // DL4J's per-op overhead dominates a batch of one; measured ratio on 2 cores is far above this floor
+        assertTrue(batched.forecastsPerSecond() > 4 * single.forecastsPerSecond(),
+                "batched " + batched.forecastsPerSecond() + "/s vs single " + single.forecastsPerSecond() + "/s");
+    }
+
+    /** The figures for the report, at the default shape (W 96, horizon 24, 64 LSTM units). */
+    @Test
+    @Tag("slow")
+    void shouldReportForecastsPerSecondAtDefaultShapeWhenRunAsABenchmark() {
+        ModelConfig model = ModelConfig.defaults();
+        for (int batch : new int[] {1, 32, 256, 1024}) {
+            ServeBenchmark.Result r = ServeBenchmark.inference(model, 10_000, batch, Duration.ofSeconds(4), 42);
+            System.out.printf("serve inference W=96 H=24 hidden=64 batch=%d: %.0f forecasts/s (%d in %.2f s)%n",
+                    r.batchSize(), r.forecastsPerSecond(), r.forecasts(), r.seconds());
+            assertTrue(r.forecasts() >= r.batchSize());
+        }
+    }
+}
