@@ -87,6 +87,7 @@ public final class ServeMetrics {
         versions.computeIfAbsent(model, m -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("sensorcast.serve.model.version", v, AtomicLong::get)
+                    .strongReference(true)
                     .description("Version of the checkpoint serving this model id")
                     .tag("model", m)
                     .register(registry);
@@ -105,6 +106,7 @@ public final class ServeMetrics {
         coverage.computeIfAbsent(model, m -> {
             Coverage c = new Coverage();
             Gauge.builder("sensorcast.serve.interval.coverage", c, Coverage::fraction)
+                    .strongReference(true)
                     .description("Fraction of recently scored forecast points whose actual fell inside the prediction interval")
                     .tag("model", m)
                     .register(registry);
