@@ -35,13 +35,17 @@ import org.slf4j.LoggerFactory;
  * visible to {@code read_committed} consumers). A batch is forecast when it reaches {@code batchSize} (inside
  * {@code process}) or by a wall-clock punctuation every {@code maxWait}.
  *
- * <p><b>Inference.</b> One full-window forward pass per batch and model ({@link LastValueReference#forecast}). Stateful
- * {@code rnnTimeStep} serving is not used: each sequence is normalised with the sensor's statistics at its own time,
- * so a recurrent state carried from the previous sequence was computed on differently scaled inputs and would not
- * equal the full-window forecast the trainer's protocol defines.
+ * <p><b>Inference.</b> By default one full-window forward pass per batch and model
+ * ({@link LastValueReference#forecast}): exactly the forecast the trainer's protocol scores. With
+ * {@code statefulInference}, {@link RecurrentStates} advances each sensor by one {@code rnnTimeStep} per consecutive
+ * sequence (about W times less work per forecast), at the price described there: each sequence is normalised with the
+ * sensor's statistics at its own time, so a carried state saw differently scaled inputs and conditions on more than W
+ * steps. The states live in memory only; after a restart or rebalance sensors are re-seeded from their windows.
  */
 final class ForecastProcessor implements Processor<String, SensorSequence, String, Forecast> {
     private static final Logger LOG = LoggerFactory.getLogger(ForecastProcessor.class);
+    /** Sensors whose recurrent state a task keeps (least recently used beyond this are re-seeded): ~0.5 KB each. */
+    static final int MAX_STATEFUL_SENSORS = 500_000;
 
     private final ServeConfig config;
     private final ModelRegistry models;
@@ -52,6 +56,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private final PredictionInterval interval;
     private final String pendingStoreName;
     private final String ledgerStoreName;
+    private final RecurrentStates states;
 
     private ProcessorContext<String, Forecast> context;
     private KeyValueStore<String, byte[]> pendingStore;
@@ -73,6 +78,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         this.interval = new PredictionInterval(config.intervalLevel(), config.minResiduals());
         this.pendingStoreName = pendingStoreName;
         this.ledgerStoreName = ledgerStoreName;
+        this.states = config.statefulInference() ? new RecurrentStates(config.reseedEvery(), MAX_STATEFUL_SENSORS) : null;
     }
 
     @Override
@@ -188,13 +194,57 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             }
             float[][] forecasts;
             synchronized (model.network()) {
-                forecasts = reference.forecast(model.network(), windows);
+                forecasts = states == null ? reference.forecast(model.network(), windows)
+                        : stateful(model, group.stream().map(batch::get).toList(), windows);
             }
             for (int j = 0; j < group.size(); j++) {
                 out[group.get(j)] = allFinite(forecasts[j]) ? forecasts[j] : null;
             }
         }
         return out;
+    }
+
+    /** Advances the sensors that can be advanced, seeds the others (two network calls at most). */
+    private float[][] stateful(ModelRegistry.LiveModel model, List<Buffered> group, float[][] windows) {
+        int n = group.size();
+        List<Integer> warm = new ArrayList<>();
+        List<Integer> cold = new ArrayList<>();
+        java.util.Set<String> inThisCall = new java.util.HashSet<>();
+        for (int j = 0; j < n; j++) {
+            SensorSequence s = group.get(j).sequence();
+            // a sensor twice in one batch: the second one is seeded (its predecessor's state is not stored yet)
+            boolean first = inThisCall.add(s.sensor());
+            (first && states.canAdvance(s.sensor(), model.version(), s.end(), s.stepMs()) ? warm : cold).add(j);
+        }
+        float[][] out = new float[n][];
+        int layers = config.model().layers();
+        if (!warm.isEmpty()) {
+            float[][] r = states.advance(model.network(), reference, layers, model.version(), sensors(group, warm),
+                    ends(group, warm), select(windows, warm));
+            for (int k = 0; k < warm.size(); k++) {
+                out[warm.get(k)] = r[k];
+            }
+        }
+        if (!cold.isEmpty()) {
+            float[][] r = states.seed(model.network(), reference, layers, model.version(), sensors(group, cold),
+                    ends(group, cold), select(windows, cold));
+            for (int k = 0; k < cold.size(); k++) {
+                out[cold.get(k)] = r[k];
+            }
+        }
+        return out;
+    }
+
+    private static String[] sensors(List<Buffered> group, List<Integer> idx) {
+        return idx.stream().map(j -> group.get(j).sequence().sensor()).toArray(String[]::new);
+    }
+
+    private static long[] ends(List<Buffered> group, List<Integer> idx) {
+        return idx.stream().mapToLong(j -> group.get(j).sequence().end()).toArray();
+    }
+
+    private static float[][] select(float[][] windows, List<Integer> idx) {
+        return idx.stream().map(j -> windows[j]).toArray(float[][]::new);
     }
 
     private static float[] persistence(float[] values, int horizon) {
