@@ -1,6 +1,7 @@
 package io.sensorcast.serve;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 
 import io.sensorcast.model.ForecastNetworkFactory;
@@ -70,6 +71,53 @@ public final class ServeBenchmark {
             throw new IllegalStateException("non-finite forecast from a freshly initialised network");
         }
         return new Result(sensors, batch.length, forecasts, seconds);
+    }
+
+    /**
+     * The same measurement for the stateful path ({@link RecurrentStates}): all sensors are seeded once (not timed),
+     * then advanced one step per forecast, round-robin in batches of {@code batchSize}, until {@code duration} has passed.
+     */
+    public static Result stateful(ModelConfig model, int sensors, int batchSize, Duration duration, long seed) {
+        if (sensors < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("sensors and batchSize must be >= 1");
+        }
+        MultiLayerNetwork network = ForecastNetworkFactory.build(model);
+        LastValueReference reference = new LastValueReference(model);
+        Random random = new Random(seed);
+        int b = Math.min(batchSize, sensors);
+        RecurrentStates states = new RecurrentStates(Integer.MAX_VALUE, sensors);
+        String[] ids = new String[sensors];
+        float[][] windows = new float[sensors][model.window()];
+        for (int i = 0; i < sensors; i++) {
+            ids[i] = "sensor-" + i;
+            for (int t = 0; t < model.window(); t++) {
+                windows[i][t] = (float) random.nextGaussian();
+            }
+        }
+        long[] step = new long[sensors];
+        for (int from = 0; from < sensors; from += b) {
+            int to = Math.min(sensors, from + b);
+            states.seed(network, reference, model.layers(), 1, Arrays.copyOfRange(ids, from, to),
+                    new long[to - from], Arrays.copyOfRange(windows, from, to));
+        }
+        String[] batchIds = new String[b];
+        long[] ends = new long[b];
+        float[][] batch = new float[b][];
+        int next = 0;
+        long forecasts = 0;
+        long start = System.nanoTime();
+        long deadline = start + duration.toNanos();
+        do {
+            for (int i = 0; i < b; i++) {
+                batchIds[i] = ids[next];
+                ends[i] = ++step[next];
+                batch[i] = windows[next];
+                next = (next + 1) % sensors;
+            }
+            states.advance(network, reference, model.layers(), 1, batchIds, ends, batch);
+            forecasts += b;
+        } while (System.nanoTime() < deadline);
+        return new Result(sensors, b, forecasts, (System.nanoTime() - start) / 1e9);
     }
 
     private static int fill(float[][] batch, float[][] windows, int next) {
