@@ -1,0 +1,111 @@
+package io.sensorcast.serve;
+
+import static io.sensorcast.serve.ServeDriver.H;
+import static io.sensorcast.serve.ServeDriver.W;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import io.sensorcast.model.LastValueReference;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The stateful fast path against an oracle that does not share it: {@code MultiLayerNetwork.output} over the whole
+ * series since the seed, last step, plus the last value. Three sensors per batch, so gather/scatter order is checked.
+ */
+class RecurrentStatesTest {
+    private static final long STEP = 60_000L;
+    private static final String[] SENSORS = {"a", "b", "c"};
+    private final MultiLayerNetwork net = ServeDriver.network(5);
+    private final LastValueReference reference = new LastValueReference(ServeDriver.MODEL);
+    private final float[][] series = new float[SENSORS.length][W + 3];
+
+    RecurrentStatesTest() {
+        Random random = new Random(11);
+        for (float[] s : series) {
+            for (int t = 0; t < s.length; t++) {
+                s[t] = (float) random.nextGaussian();
+            }
+        }
+    }
+
+    @Test
+    void shouldEqualFullWindowForwardPassWhenSeeded() {
+        RecurrentStates states = new RecurrentStates(100, 1000);
+        float[][] f = states.seed(net, reference, 1, 1, SENSORS, ends(0), windows(0));
+        assertOracle(0, f);
+    }
+
+    @Test
+    void shouldEqualForwardPassOverHistorySinceSeedWhenAdvancedOneStep() {
+        assertOracle(1, advance(1));
+    }
+
+    @Test
+    void shouldEqualForwardPassOverHistorySinceSeedWhenAdvancedTwoSteps() {
+        assertOracle(2, advance(2));
+    }
+
+    @Test
+    void shouldEqualForwardPassOverHistorySinceSeedWhenAdvancedThreeSteps() {
+        assertOracle(3, advance(3));
+    }
+
+    @Test
+    void shouldNotAdvanceWhenModelVersionChangedOrStepsAreNotConsecutiveOrStateIsOld() {
+        RecurrentStates states = new RecurrentStates(2, 1000);
+        states.seed(net, reference, 1, 7, SENSORS, ends(0), windows(0));
+        assertTrue(states.canAdvance("a", 7, STEP, STEP));
+        assertFalse(states.canAdvance("a", 8, STEP, STEP), "another model version");
+        assertFalse(states.canAdvance("a", 7, 2 * STEP, STEP), "a gap of one step");
+        assertFalse(states.canAdvance("unknown", 7, STEP, STEP), "never seeded");
+        states.advance(net, reference, 1, 7, SENSORS, ends(1), windows(1));
+        states.advance(net, reference, 1, 7, SENSORS, ends(2), windows(2));
+        assertFalse(states.canAdvance("a", 7, 3 * STEP, STEP), "advanced reseedEvery = 2 times already");
+    }
+
+    /** Seeds with the first W values, then advances {@code steps} times by one value. */
+    private float[][] advance(int steps) {
+        RecurrentStates states = new RecurrentStates(100, 1000);
+        states.seed(net, reference, 1, 1, SENSORS, ends(0), windows(0));
+        float[][] f = null;
+        for (int s = 1; s <= steps; s++) {
+            assertTrue(states.canAdvance("a", 1, s * STEP, STEP));
+            f = states.advance(net, reference, 1, 1, SENSORS, ends(s), windows(s));
+        }
+        return f;
+    }
+
+    private void assertOracle(int advanced, float[][] forecasts) {
+        for (int i = 0; i < SENSORS.length; i++) {
+            int len = W + advanced;
+            float[] history = Arrays.copyOf(series[i], len);
+            INDArray out = net.output(Nd4j.create(history, new long[] {1, 1, len}, 'c'));
+            for (int k = 0; k < H; k++) {
+                double expected = history[len - 1] + out.getDouble(0, k, len - 1);
+                assertEquals(expected, forecasts[i][k], 1e-5, "sensor " + SENSORS[i] + ", k=" + k);
+            }
+        }
+    }
+
+    /** Each sensor's W-value window ending {@code shift} steps after the first. */
+    private float[][] windows(int shift) {
+        float[][] w = new float[SENSORS.length][];
+        for (int i = 0; i < SENSORS.length; i++) {
+            w[i] = Arrays.copyOfRange(series[i], shift, shift + W);
+        }
+        return w;
+    }
+
+    private static long[] ends(int shift) {
+        long[] e = new long[SENSORS.length];
+        Arrays.fill(e, shift * STEP);
+        return e;
+    }
+}
