@@ -37,6 +37,15 @@ import io.sensorcast.model.checkpoint.CheckpointPublisherConfig;
 import io.sensorcast.model.checkpoint.TrainerLoopConfig;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.ops.http.MetricsServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorcast.serve.ServeConfig;
+import io.sensorcast.serve.ServeService;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,7 +58,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs everything in one JVM: an embedded Kafka broker, ingest, the trainer and a sensor simulator",
+        description = {"Runs everything in one JVM: an embedded Kafka broker, ingest, the trainer, serve and a sensor simulator",
                 "(or a --csv replay) in accelerated event time, with live progress, until --duration or Ctrl-C.",
                 "Metrics and health for the whole demo at http://127.0.0.1:9404/metrics and /health."})
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
@@ -139,9 +148,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 trainer.injectCorruptedBatchAt(injectExplosionAt);
             }
 
+            ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
+                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()), bootstrap, registry);
+            open.add(0, serve);
+            ForecastTail forecasts = new ForecastTail(bootstrap, 3);
+            open.add(0, forecasts);
+
             Map<String, java.util.function.Supplier<MetricsServer.Readiness>> checks = new LinkedHashMap<>();
             checks.put("ingest", () -> MetricsServer.Readiness.of(ingest.isRunning(), ingest.state().name()));
             checks.put("trainer", () -> MetricsServer.Readiness.of(trainer.isRunning(), trainer.isRunning() ? "RUNNING" : "STOPPED"));
+            checks.put("serve", () -> MetricsServer.Readiness.of(serve.isRunning(), serve.state().name()));
             MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(9404), registry, checks);
             open.add(0, http);
 
@@ -157,8 +173,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             out.flush();
 
             long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+            int ticks = 0;
             while (!stop.await(2000) && System.nanoTime() < deadline) {
                 out.println(progressLine(registry, trainer, pump, (System.nanoTime() - t0) / 1e9));
+                if (++ticks % 5 == 0) {
+                    forecasts.latest().forEach(line -> out.println("    " + line));
+                }
                 out.flush();
                 if (!trainer.isRunning()) {
                     throw new IllegalStateException("trainer stopped: " + trainer.failure().map(Throwable::getMessage).orElse("unknown reason"));
@@ -226,13 +246,88 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 : String.format(Locale.ROOT, "step %d loss %.4f pre-clip norm %.3g clipped %.0f explosions %.0f lr %.2g",
                 t.step(), r.loss(), r.preClipNorm(), count(registry, "sensorcast.trainer.gradient.clipped"),
                 count(registry, "sensorcast.trainer.gradient.explosions"), t.learningRate());
-        return String.format(Locale.ROOT, "[%5.0fs] readings %,d (event time %s) | sequences %,.0f | dead letters %,.0f | %s | checkpoint v%d",
+        return String.format(Locale.ROOT, "[%5.0fs] readings %,d (event time %s) | sequences %,.0f | dead letters %,.0f | %s | checkpoint v%d | forecasts lstm %,.0f persistence %,.0f",
                 seconds, pump.sent(), pump.eventTime(), count(registry, "sensorcast.ingest.sequences"),
-                count(registry, "sensorcast.ingest.dead.letters"), training, trainer.loop().publishedVersion());
+                count(registry, "sensorcast.ingest.dead.letters"), training, trainer.loop().publishedVersion(),
+                count(registry, "sensorcast.serve.forecasts", "method", "lstm"),
+                count(registry, "sensorcast.serve.forecasts", "method", "persistence"));
     }
 
     private static double count(MeterRegistry registry, String name) {
         return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static double count(MeterRegistry registry, String name, String tag, String value) {
+        return registry.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Follows {@code forecasts} (read-committed) and keeps the latest forecast of the first few sensors it sees. */
+    static final class ForecastTail implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final Map<String, String> latest = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final int sensors;
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        ForecastTail(String bootstrap, int sensors) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+            this.sensors = sensors;
+            this.thread = new Thread(this::run, "sensorcast-demo-forecasts");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            ObjectMapper json = new ObjectMapper();
+            List<TopicPartition> parts = new ArrayList<>();
+            consumer.partitionsFor(Topics.FORECASTS).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+            consumer.assign(parts);
+            while (!stopped) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (latest.size() < sensors || latest.containsKey(r.key())) {
+                        latest.put(r.key(), describe(json, r.value()));
+                    }
+                }
+            }
+            consumer.close(Duration.ofSeconds(2));
+        }
+
+        private static String describe(ObjectMapper json, String value) {
+            try {
+                JsonNode f = json.readTree(value);
+                JsonNode points = f.get("points");
+                StringBuilder sb = new StringBuilder();
+                sb.append(f.get("sensor").asText()).append(" from ")
+                        .append(Instant.ofEpochMilli(f.get("issuedAt").asLong()).toString(), 0, 16).append("Z ")
+                        .append(f.get("method").asText());
+                if (f.hasNonNull("modelVersion")) {
+                    sb.append(" v").append(f.get("modelVersion").asLong());
+                }
+                sb.append(':');
+                for (int i = 0; i < points.size(); i += Math.max(1, points.size() / 4)) {
+                    JsonNode pt = points.get(i);
+                    sb.append(String.format(Locale.ROOT, "  +%d %.2f [%.2f, %.2f]", i + 1, pt.get("value").asDouble(),
+                            pt.get("lo").asDouble(), pt.get("hi").asDouble()));
+                }
+                return sb.toString();
+            } catch (Exception e) {
+                return "(unreadable forecast: " + e.getMessage() + ")";
+            }
+        }
+
+        List<String> latest() {
+            return List.copyOf(latest.values());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stopped = true;
+            thread.join(3000);
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,15 +1,109 @@
 package io.sensorcast.ops.command;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sensorcast.serve.RoutingRule;
+import io.sensorcast.serve.ServeConfig;
+import io.sensorcast.serve.ServeService;
+import io.sensorcast.ops.Settings;
+import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the forecast service: sensor-sequences + model-checkpoints -> forecasts.",
-                "Not available in this build yet: it arrives with issue 6."})
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the forecast service until Ctrl-C: sensor-sequences + model-checkpoints -> forecasts.",
+                "Every sequence gets one forecast: method lstm with the live model's version, or persistence while its",
+                "model has no verified checkpoint yet. Checkpoints are verified before they go live (HMAC when",
+                "SENSORCAST_CHECKPOINT_HMAC_KEY is set); a rejected one is counted and the last good model stays.",
+                "Settings (defaults in ServeConfig; --config FILE, then env SENSORCAST_SERVE_<KEY>, then flags):",
+                "  serve.default-model=default  serve.routes=prefix:pump-=pumps,regex:.*\\.rpm=rpm  serve.interval-level=0.8",
+                "  serve.batch-size  serve.max-wait  serve.processing-guarantee=exactly_once_v2  serve.commit-interval",
+                "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve"})
 public final class ServeCommand implements Callable<Integer> {
+    static final int DEFAULT_METRICS_PORT = 9403;
+    static final Set<String> KEYS = Set.of("serve.default-model", "serve.routes", "serve.interval-level", "serve.batch-size",
+            "serve.max-wait", "serve.processing-guarantee", "serve.commit-interval", "serve.stream-threads",
+            "serve.state-dir", "serve.partitions", "serve.application-id");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    MetricsOptions metrics;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with serve.* settings.")
+    Path config;
+
+    @Option(names = "--route", paramLabel = "RULE", description = "Route sensors to a model: prefix:PREFIX=MODEL or regex:REGEX=MODEL (repeatable).")
+    List<String> routes;
+
+    @Option(names = "--state-dir", description = "Directory of the RocksDB state stores.")
+    String stateDir;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'serve' is not available in this build yet (issue 6)");
+    public Integer call() throws Exception {
+        io.sensorcast.ops.NativeThreads.configure();
+        Map<String, String> flags = new LinkedHashMap<>();
+        flags.put("serve.routes", routes == null ? null : String.join(",", routes));
+        flags.put("serve.state-dir", stateDir);
+        ServeConfig cfg = serveConfig(Settings.load(KEYS, config, System.getenv(), flags));
+
+        PrometheusMeterRegistry registry = Telemetry.registry("serve");
+        StopSignal stop = StopSignal.onShutdown();
+        try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry);
+             MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(DEFAULT_METRICS_PORT), registry,
+                     Map.of("serve", () -> MetricsServer.Readiness.of(service.isRunning(), service.state().name())))) {
+            spec.commandLine().getOut().printf("serve: %s + %s -> %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
+                    cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic(), metrics.address(), http.port());
+            spec.commandLine().getOut().flush();
+            while (!stop.await(1000)) {
+                if (!service.isRunning() && service.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException("serve stopped: Kafka Streams is " + service.state());
+                }
+            }
+            return 0;
+        } finally {
+            stop.finished();
+        }
+    }
+
+    static ServeConfig serveConfig(Settings s) {
+        ServeConfig c = ServeConfig.defaults().withHmacKey(TrainCommand.hmacKey());
+        if (s.has("serve.application-id")) c = c.withApplicationId(s.string("serve.application-id"));
+        if (s.has("serve.default-model")) c = c.withDefaultModelId(s.string("serve.default-model"));
+        if (s.has("serve.routes")) {
+            List<RoutingRule> rules = new ArrayList<>();
+            for (String r : s.string("serve.routes").split(",")) {
+                if (!r.isBlank()) {
+                    rules.add(RoutingRule.parse(r.trim()));
+                }
+            }
+            c = c.withRoutingRules(rules);
+        }
+        if (s.has("serve.interval-level")) c = c.withIntervalLevel(s.decimal("serve.interval-level"));
+        if (s.has("serve.batch-size") || s.has("serve.max-wait")) {
+            c = c.withBatching(s.has("serve.batch-size") ? s.integer("serve.batch-size") : c.batchSize(),
+                    s.has("serve.max-wait") ? s.duration("serve.max-wait") : c.maxWait());
+        }
+        if (s.has("serve.processing-guarantee")) c = c.withProcessingGuarantee(s.string("serve.processing-guarantee"));
+        if (s.has("serve.commit-interval")) c = c.withCommitInterval(s.duration("serve.commit-interval"));
+        if (s.has("serve.stream-threads")) c = c.withStreamThreads(s.integer("serve.stream-threads"));
+        if (s.has("serve.state-dir")) c = c.withStateDir(Path.of(s.string("serve.state-dir")));
+        if (s.has("serve.partitions")) c = c.withTopicPartitions(s.integer("serve.partitions"));
+        return c;
     }
 }
