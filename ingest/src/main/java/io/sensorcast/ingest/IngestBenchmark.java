@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * the first send until the consumer has seen the last. <b>Ingest</b>: the real {@link IngestTopology} in a
  * {@link IngestService} consumes them; the rate is records ÷ time from the first send until the application's
  * committed offsets cover every record (under exactly-once that means its outputs and state changelog are
- * committed too). Both use the same producer settings, partitions and broker, and each is warmed up first on a
- * tenth of the records (unmeasured), so JIT compilation does not favour either side.
+ * committed too). Both use the same producer settings, partitions and broker, and each is first warmed up on the
+ * same records (unmeasured, {@code warmupFraction}), so JIT compilation does not favour either side.
  *
  * <p>{@code IngestBenchmark.run(IngestBenchmark.Params.defaults())} starts its own embedded broker;
  * {@link #run(Params, String)} uses an existing one.
@@ -65,12 +65,12 @@ public final class IngestBenchmark {
      * @param producerBatchBytes the producers' batch size (both runs)
      */
     public record Params(int sensors, int steps, int partitions, IngestConfig ingest, int producerLingerMs,
-                         int producerBatchBytes, Duration timeout) {
+                         int producerBatchBytes, double warmupFraction, Duration timeout) {
 
         /** 10,000 sensors × 104 steps, 4 partitions; ingest tuned for throughput (see {@link #tunedIngest()}). */
         public static Params defaults() {
             IngestConfig ingest = tunedIngest();
-            return new Params(10_000, ingest.window() + 8, 4, ingest, 20, 512 * 1024, Duration.ofMinutes(5));
+            return new Params(10_000, ingest.window() + 8, 4, ingest, 20, 512 * 1024, 1.0, Duration.ofMinutes(5));
         }
 
         /**
@@ -92,19 +92,23 @@ public final class IngestBenchmark {
         }
 
         public Params withSensors(int v) {
-            return new Params(v, steps, partitions, ingest, producerLingerMs, producerBatchBytes, timeout);
+            return new Params(v, steps, partitions, ingest, producerLingerMs, producerBatchBytes, warmupFraction, timeout);
         }
 
         public Params withSteps(int v) {
-            return new Params(sensors, v, partitions, ingest, producerLingerMs, producerBatchBytes, timeout);
+            return new Params(sensors, v, partitions, ingest, producerLingerMs, producerBatchBytes, warmupFraction, timeout);
         }
 
         public Params withPartitions(int v) {
-            return new Params(sensors, steps, v, ingest, producerLingerMs, producerBatchBytes, timeout);
+            return new Params(sensors, steps, v, ingest, producerLingerMs, producerBatchBytes, warmupFraction, timeout);
+        }
+
+        public Params withWarmupFraction(double v) {
+            return new Params(sensors, steps, partitions, ingest, producerLingerMs, producerBatchBytes, v, timeout);
         }
 
         public Params withIngest(IngestConfig v) {
-            return new Params(sensors, steps, partitions, v, producerLingerMs, producerBatchBytes, timeout);
+            return new Params(sensors, steps, partitions, v, producerLingerMs, producerBatchBytes, warmupFraction, timeout);
         }
 
         /** The parameters as they go into the results JSON. */
@@ -122,6 +126,7 @@ public final class IngestBenchmark {
             m.put("cacheMaxBytes", ingest.cacheMaxBytes());
             m.put("producerLingerMs", producerLingerMs);
             m.put("producerBatchBytes", producerBatchBytes);
+            m.put("warmupFraction", warmupFraction);
             return m;
         }
     }
@@ -155,16 +160,17 @@ public final class IngestBenchmark {
         String id = UUID.randomUUID().toString().substring(0, 8);
         long n = records.size();
 
-        // warm-up: a tenth of the records through the passthrough, unmeasured
-        passthrough(bootstrapServers, params, records.subList(0, records.size() / 10), "bench-warmup-" + id);
+        // warm-up: the records (all by default) through the passthrough, unmeasured
+        passthrough(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())), "bench-warmup-" + id);
         long cpu0 = processCpuNanos();
         double passthroughSeconds = passthrough(bootstrapServers, params, records, "bench-passthrough-" + id);
         double passthroughCpu = (processCpuNanos() - cpu0) / 1e9;
         double passthroughRate = n / passthroughSeconds;
         LOG.info("passthrough: {} records in {} s = {} records/s", n, fmt(passthroughSeconds), fmt(passthroughRate));
 
-        // warm-up: the same tenth through a separate ingest application, unmeasured
-        ingest(bootstrapServers, params, records.subList(0, records.size() / 10), "warmup-" + id, new SimpleMeterRegistry());
+        // warm-up: the same through a separate ingest application, unmeasured: in a run this short, compiling the
+        // Streams, transaction and RocksDB paths would otherwise cost the measured run more CPU than processing
+        ingest(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())), "warmup-" + id, new SimpleMeterRegistry());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long cpu1 = processCpuNanos();
         double ingestSeconds = ingest(bootstrapServers, params, records, id, registry);
@@ -199,7 +205,28 @@ public final class IngestBenchmark {
             if (!service.awaitRunning(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("ingest did not reach RUNNING, state " + service.state());
             }
-            return timeIngest(bootstrapServers, params, config, records);
+            Map<String, Long> threads0 = LOG.isDebugEnabled() ? threadCpuByGroup() : Map.of();
+            long cpu0 = processCpuNanos();
+            long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gc0 = gcMillis();
+            double seconds = timeIngest(bootstrapServers, params, config, records);
+            if (LOG.isDebugEnabled()) {
+                long cpu = processCpuNanos() - cpu0;
+                StringBuilder sb = new StringBuilder();
+                long javaNanos = 0;
+                for (Map.Entry<String, Long> e : threadCpuByGroup().entrySet()) {
+                    long d = e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+                    javaNanos += d;
+                    if (d > 100_000_000L) {
+                        sb.append(String.format(java.util.Locale.ROOT, "%n  %s=%.1f", e.getKey(), d / 1e9));
+                    }
+                }
+                LOG.debug("ingest {}: process CPU {} s, of which Java threads {} s (rest: GC, JIT, RocksDB native); JIT {} s, "
+                        + "GC {} s:{}", id, fmt(cpu / 1e9), fmt(javaNanos / 1e9),
+                        fmt((java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / 1e3),
+                        fmt((gcMillis() - gc0) / 1e3), sb);
+            }
+            return seconds;
         } finally {
             deleteRecursively(stateDir);
         }
@@ -263,7 +290,7 @@ public final class IngestBenchmark {
                 committed = committedOffsets(admin, config.applicationId(), config.readingsTopic());
                 if (committed < records.size()) {
                     checkDeadline(deadline, "ingest committed " + committed + " of " + records.size());
-                    sleep(20);
+                    sleep(50);
                 }
             }
             long elapsed = System.nanoTime() - start;
@@ -331,6 +358,31 @@ public final class IngestBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** CPU time of live Java threads, summed by name with digits and ids removed (dev diagnostics). */
+    private static Map<String, Long> threadCpuByGroup() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            long cpu = mx.getThreadCpuTime(t.getThreadId());
+            if (cpu > 0) {
+                String group = t.getThreadName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "X").replaceAll("\\d+", "N");
+                out.merge(group, cpu, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            sum += Math.max(0, gc.getCollectionTime());
+        }
+        return sum;
     }
 
     private static long processCpuNanos() {
