@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.Topics;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -145,6 +146,9 @@ public record IngestConfig(
         // from Streams' timestamp synchronisation between the readings and re-partition inputs; with -1 a task
         // never idles waiting for the (usually empty) re-partition topic, which also skips a costly per-poll check.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // a dead letter is as large as the hostile record that came in (plus headers); let the producer try
+        // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
         p.putAll(streamsOverrides);
         return p;
     }
