@@ -18,6 +18,7 @@ public final class LearningExperimentMain {
         ModelConfig c = ModelConfig.defaults().withShape(window, horizon).withHidden(hidden).withTbptt(horizon, horizon)
                 .withBatchSize(sensors).withReReferenceInputs(reref);
         OnlineTrainer t = new OnlineTrainer("x", c, TrainerMetrics.noop(c.clipThreshold()), Clock.systemUTC());
+        t.addGradientEventListener(e -> System.out.println("step event " + e.toJson()));
         SimulatedStream s = new SimulatedStream(sensors, 42, Duration.ofMinutes(15), window, hop);
         double m = 0, p = 0;
         long start = System.nanoTime();

@@ -24,6 +24,12 @@ public final class ProfileMain {
         OnlineTrainer t = new OnlineTrainer("p", c, TrainerMetrics.noop(c.clipThreshold()), java.time.Clock.systemUTC());
         time("trainer.train", reps, () -> t.train(w));
         time("plain fit again", reps, () -> net.fit(a.features(), a.labels()));
+        System.out.println("profiling mode " + org.nd4j.linalg.factory.Nd4j.getExecutioner().getProfilingMode());
+        org.nd4j.linalg.factory.Nd4j.getExecutioner().setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.DISABLED);
+        time("fit profiling off", reps, () -> net.fit(a.features(), a.labels()));
+        time("trainer profiling off", reps, () -> t.train(w));
+        time("plain fit again", reps, () -> net.fit(a.features(), a.labels()));
+        time("trainer again", reps, () -> t.train(w));
     }
 
     static void time(String name, int reps, Runnable r) {
