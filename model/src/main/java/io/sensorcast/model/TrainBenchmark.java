@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
  * are the PyTorch peer's ({@code ../shared/peers/pytorch_lstm_bench.py}): sine waves with a random phase and noise;
  * the timing protocol is the peer's too (warm-up steps, then {@code repeats} timed steps, one step = one batch).
  *
- * <p>Run with {@code OMP_NUM_THREADS=1} (ND4J's default of two OpenMP threads halves this model's speed on two cores).
+ * <p>{@link #run} applies {@link Nd4jTuning#forSmallRecurrentModels()} (one OpenMP thread, op profiling off) first.
  */
 public final class TrainBenchmark {
 
@@ -52,6 +52,7 @@ public final class TrainBenchmark {
     }
 
     public static List<Result> run(ModelConfig config, int[] batches, int repeats) {
+        Nd4jTuning.forSmallRecurrentModels();
         List<Result> out = new ArrayList<>();
         for (int b : batches) {
             out.add(runBatch(config, b, repeats));
