@@ -62,6 +62,7 @@ public final class TrainBenchmark {
 
     /** Sequences/s of {@code repeats} training steps at batch {@code batch}, after max(3, repeats/5) warm-up steps. */
     public static Result runBatch(ModelConfig config, int batch, int repeats) {
+        Nd4jTuning.forSmallRecurrentModels();
         OnlineTrainer trainer = new OnlineTrainer("bench", config.withBatchSize(batch),
                 new TrainerMetrics(new SimpleMeterRegistry(), config.clipThreshold()), Clock.systemUTC());
         float[][] windows = windows(batch, config.window(), config.seed());

@@ -11,6 +11,17 @@ import java.time.Duration;
  * two copies on the same stream for `more` steps at 1e-3 and at 1e-4; prints prequential MAE/persistence per 20 steps.
  */
 public final class OnlineRateExperimentMain {
+    /** An independent copy with updater state (clone() shares the updater configs). */
+    static MultiLayerNetwork copy(MultiLayerNetwork net) {
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            org.deeplearning4j.util.ModelSerializer.writeModel(net, out, true);
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(out.toByteArray()), true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void main(String[] args) {
         Nd4jTuning.forSmallRecurrentModels();
         int warm = Integer.parseInt(args[0]);
@@ -22,8 +33,8 @@ public final class OnlineRateExperimentMain {
         for (int i = 0; i < warm; i++) {
             t.testThenTrain(s.nextBatch());
         }
-        MultiLayerNetwork a = t.network().clone();
-        MultiLayerNetwork b = t.network().clone();
+        MultiLayerNetwork a = copy(t.network());
+        MultiLayerNetwork b = copy(t.network());
         ModelConfig online = c.withWarmupSteps(0).withAnnealSteps(0);
         OnlineTrainer hi = new OnlineTrainer("hi", online.withOnlineLearningRate(1e-3), a, warm, TrainerMetrics.noop(120), Clock.systemUTC());
         OnlineTrainer lo = new OnlineTrainer("lo", online.withOnlineLearningRate(1e-4), b, warm, TrainerMetrics.noop(120), Clock.systemUTC());
