@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.Topics;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -39,6 +40,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>stateDir</td><td>null (Kafka Streams' default under java.io.tmpdir)</td><td>where the RocksDB state lives</td></tr>
  * <tr><td>topicPartitions</td><td>{@value io.sensorcast.kafka.Topics#DEFAULT_PARTITIONS}</td><td>partitions of sensor-keyed topics when ingest has to create them</td></tr>
  * <tr><td>streamsOverrides</td><td>empty</td><td>any further Kafka Streams / client properties, applied last</td></tr>
+ * <tr><td>decodedStateCacheEntries</td><td>100,000</td><td>sensors per stream task whose decoded state is kept beside the
+ * store (a write-through copy that saves decoding on every reading; 0 turns it off)</td></tr>
  * </table>
  */
 public record IngestConfig(
@@ -62,14 +65,15 @@ public record IngestConfig(
         long cacheMaxBytes,
         Path stateDir,
         int topicPartitions,
-        Map<String, Object> streamsOverrides) {
+        Map<String, Object> streamsOverrides,
+        int decodedStateCacheEntries) {
 
     private static final IngestConfig DEFAULTS = new IngestConfig(
             "sensorcast-ingest", Topics.READINGS, Topics.SEQUENCES, Topics.DEAD_LETTERS,
             Duration.ofMinutes(1), Duration.ofMinutes(2), 5, 96, 1, 1.0,
             Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(1), 200, 1e12,
             StreamsConfig.EXACTLY_ONCE_V2, Duration.ofMillis(100), 1, 10L * 1024 * 1024, null,
-            Topics.DEFAULT_PARTITIONS, Map.of());
+            Topics.DEFAULT_PARTITIONS, Map.of(), 100_000);
 
     public IngestConfig {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -93,6 +97,7 @@ public record IngestConfig(
         require(streamThreads >= 1, "streamThreads must be >= 1, got " + streamThreads);
         require(cacheMaxBytes >= 0, "cacheMaxBytes must be >= 0, got " + cacheMaxBytes);
         require(topicPartitions >= 1, "topicPartitions must be >= 1, got " + topicPartitions);
+        require(decodedStateCacheEntries >= 0, "decodedStateCacheEntries must be >= 0, got " + decodedStateCacheEntries);
         streamsOverrides = streamsOverrides == null ? Map.of() : Map.copyOf(streamsOverrides);
     }
 
@@ -117,7 +122,8 @@ public record IngestConfig(
      * logged and skipped (values are read as raw bytes, so in practice none occur); a record too large to produce
      * is logged and skipped rather than stopping the application; an unexpected exception in a processor (a bug:
      * bad input is handled as data) is logged, and the record goes to the dead-letter topic with Kafka Streams'
-     * {@code __streams.errors.*} headers; every internal topic and store must be named explicitly.
+     * {@code __streams.errors.*} headers; every internal topic and store must be named explicitly; tasks never
+     * idle ({@code max.task.idle.ms=-1}).
      */
     public Properties streamsProperties(String bootstrapServers) {
         Properties p = new Properties();
@@ -136,80 +142,91 @@ public record IngestConfig(
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // Event time comes from the payload and each sensor keeps its own stream time, so there is nothing to gain
+        // from Streams' timestamp synchronisation between the readings and re-partition inputs; with -1 a task
+        // never idles waiting for the (usually empty) re-partition topic, which also skips a costly per-poll check.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // a dead letter is as large as the hostile record that came in (plus headers); let the producer try
+        // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
         p.putAll(streamsOverrides);
         return p;
     }
 
     public IngestConfig withApplicationId(String v) {
-        return new IngestConfig(v, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(v, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withTopics(String readings, String sequences, String deadLetters) {
-        return new IngestConfig(applicationId, readings, sequences, deadLetters, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readings, sequences, deadLetters, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withStep(Duration v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, v, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, v, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withGrace(Duration v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, v, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, v, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withMaxGapSteps(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, v, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, v, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withWindow(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, v, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, v, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withHop(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, v, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, v, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withForgettingFactor(double v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, v, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, v, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withTimestampBounds(Instant min, Duration futureSkew) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, min, futureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, min, futureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withMaxSensorIdLength(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, v, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, v, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withMaxAbsValue(double v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, v, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, v, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withProcessingGuarantee(String v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, v, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, v, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withCommitInterval(Duration v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, v, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, v, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withStreamThreads(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, v, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, v, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withCacheMaxBytes(long v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, v, stateDir, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, v, stateDir, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withStateDir(Path v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, v, topicPartitions, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, v, topicPartitions, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withTopicPartitions(int v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, v, streamsOverrides);
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, v, streamsOverrides, decodedStateCacheEntries);
     }
 
     public IngestConfig withStreamsOverrides(Map<String, ?> v) {
-        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, Map.<String, Object>copyOf(v));
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, Map.<String, Object>copyOf(v), decodedStateCacheEntries);
+    }
+
+    public IngestConfig withDecodedStateCacheEntries(int v) {
+        return new IngestConfig(applicationId, readingsTopic, sequencesTopic, deadLetterTopic, step, grace, maxGapSteps, window, hop, forgettingFactor, minTimestamp, maxFutureSkew, maxSensorIdLength, maxAbsValue, processingGuarantee, commitInterval, streamThreads, cacheMaxBytes, stateDir, topicPartitions, streamsOverrides, v);
     }
 
     private static void require(boolean ok, String message) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -15,7 +17,11 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** The JSON wire form of {@link SensorSequence}, streamed with Jackson's core API (no reflection, no boxing). */
 public final class SensorSequenceJson {
-    private static final JsonFactory JSON = new JsonFactory();
+    // Schubfach float formatting: several times faster than Float.toString, and still the shortest round-trip form
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     private SensorSequenceJson() {
     }

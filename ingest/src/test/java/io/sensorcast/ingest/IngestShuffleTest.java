@@ -58,6 +58,30 @@ class IngestShuffleTest {
         }
     }
 
+    @Test
+    void shouldProduceSameSequencesWhenEveryReadingDecodesStateFromTheStore() {
+        long seed = Long.getLong("ingest.shuffle.seed", new SplittableRandom().nextLong());
+        String why = "seed " + seed + " (rerun with -Dingest.shuffle.seed=" + seed + ")";
+        List<Input> inputs = generate(new SplittableRandom(seed));
+        inputs.sort(Comparator.comparingLong(Input::arrival));
+
+        // the decoded-state cache is a write-through copy of the store: without it, every reading goes through
+        // the store's binary form, as after a restart or rebalance
+        List<KeyValue<String, SensorSequence>> cached = run(inputs, config());
+        List<KeyValue<String, SensorSequence>> decoded = run(inputs, config().withDecodedStateCacheEntries(0));
+
+        assertTrue(cached.size() > 50, why + ": too few sequences to compare: " + cached.size());
+        assertEquals(cached.size(), decoded.size(), why);
+        for (int i = 0; i < cached.size(); i++) {
+            assertEquals(cached.get(i).key, decoded.get(i).key, why);
+            assertEquals(cached.get(i).value, decoded.get(i).value, why + " sequence " + i);
+        }
+    }
+
+    private static IngestConfig config() {
+        return IngestConfig.defaults().withWindow(8).withGrace(GRACE).withMaxGapSteps(3);
+    }
+
     private static List<Input> generate(SplittableRandom random) {
         List<Input> out = new ArrayList<>();
         for (String sensor : List.of("a", "b", "c")) {
@@ -82,7 +106,10 @@ class IngestShuffleTest {
     }
 
     private static List<KeyValue<String, SensorSequence>> run(List<Input> inputs) {
-        IngestConfig config = IngestConfig.defaults().withWindow(8).withGrace(GRACE).withMaxGapSteps(3);
+        return run(inputs, config());
+    }
+
+    private static List<KeyValue<String, SensorSequence>> run(List<Input> inputs, IngestConfig config) {
         try (IngestDriver d = new IngestDriver(config)) {
             for (Input in : inputs) {
                 d.send(in.sensor(), in.ts(), in.value());

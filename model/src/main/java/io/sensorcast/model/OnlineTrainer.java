@@ -292,12 +292,14 @@ public final class OnlineTrainer {
         pendingSpike = factor;
     }
 
-    /** Sets the current rate on the network's updaters if it changed; returns it. */
+    /** Sets the current rate on the network's updaters; returns it. */
     private double applyLearningRate() {
         double lr = config.scheduledLearningRate(step) * lrMultiplier * pendingSpike;
         pendingSpike = 1.0;
+        // set before every step, not only on change: MultiLayerNetwork.clone() shares the layers' updater config
+        // objects, so a clone trained elsewhere could have changed it (costs a few field writes)
+        setLearningRate(network, lr);
         if (lr != appliedLr) {
-            setLearningRate(network, lr);
             appliedLr = lr;
             metrics.learningRate(lr);
         }

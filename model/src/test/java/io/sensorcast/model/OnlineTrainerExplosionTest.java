@@ -132,6 +132,10 @@ class OnlineTrainerExplosionTest {
         assertEquals(CONFIG.learningRate() / 2, trainer.lastReport().event().learningRate(), 1e-12);
         StepReport after = trainer.testThenTrain(stream.nextBatch());
         assertEquals(CONFIG.learningRate() / 2, after.learningRate(), 1e-12, "the next step trains at half the rate");
+        for (int i = 0; i < 2; i++) { // the rate the live updaters read (ModelConfigTest proves they use it)
+            var layer = (org.deeplearning4j.nn.conf.layers.BaseLayer) trainer.network().getLayer(i).conf().getLayer();
+            assertEquals(CONFIG.learningRate() / 2, layer.getIUpdater().getLearningRate(0, 0), 1e-12);
+        }
         assertEquals(CONFIG.learningRate() / 2,
                 registry.get("sensorcast.trainer.learning.rate").gauge().value(), 1e-12);
     }

@@ -1,5 +1,8 @@
 package io.sensorcast.ingest.internals;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.sensorcast.ingest.DeadLetterHeaders;
 import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestMetrics;
@@ -10,39 +13,68 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Resampling, gaps, statistics and windows per sensor, on the {@code ingest-sensor-state} store. */
+/**
+ * Resampling, gaps, statistics and windows per sensor, on the {@code ingest-sensor-state} store.
+ *
+ * <p>The store is the truth and every change is written to it. Beside it the processor keeps the decoded states it
+ * wrote last (a bounded LRU), so a sensor's next reading does not decode its window again. That copy is safe
+ * because this processor is the store's only writer and Kafka Streams calls {@link #init} again whenever it
+ * re-initialises the task's state (after a rebalance or an aborted exactly-once transaction), which clears it.
+ */
 public final class SensorProcessor implements Processor<String, Ingested, String, Ingested> {
     private final IngestConfig config;
     private final IngestMetrics metrics;
     private final String storeName;
+    private final int decodedCacheEntries;
     private ProcessorContext<String, Ingested> context;
     private KeyValueStore<String, byte[]> store;
+    private Map<String, SensorState> decoded;
 
     public SensorProcessor(IngestConfig config, IngestMetrics metrics, String storeName) {
         this.config = config;
         this.metrics = metrics;
         this.storeName = storeName;
+        this.decodedCacheEntries = config.decodedStateCacheEntries();
     }
 
     @Override
     public void init(ProcessorContext<String, Ingested> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.decoded = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SensorState> eldest) {
+                return size() > decodedCacheEntries;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        decoded = null;
     }
 
     @Override
     public void process(Record<String, Ingested> record) {
         Ingested.Accepted a = (Ingested.Accepted) record.value();
-        byte[] stored = store.get(a.sensor());
-        SensorState state = stored == null ? new SensorState(config.window()) : SensorState.fromBytes(stored, config.window());
+        SensorState state = decoded.get(a.sensor());
+        if (state == null) {
+            byte[] stored = store.get(a.sensor());
+            state = stored == null ? new SensorState(config.window()) : SensorState.fromBytes(stored, config.window());
+        }
         long streamTimeBefore = state.streamTime();
-        Record<String, Ingested> out = record.withKey(a.sensor()).withHeaders(new RecordHeaders());
         SensorState.Outcome outcome = state.add(a.sensor(), a.ts(), a.value(), a.arrivedAt(), config, s -> {
             metrics.sequence();
-            context.forward(out.withValue(new Ingested.Emitted(s)));
+            // a sequence is a new record: the triggering reading's headers do not belong on it
+            context.forward(record.withKey(a.sensor()).withValue((Ingested) new Ingested.Emitted(s)).withHeaders(new RecordHeaders()));
         });
         switch (outcome) {
-            case ACCEPTED -> store.put(a.sensor(), state.toBytes());
+            case ACCEPTED -> {
+                store.put(a.sensor(), state.toBytes());
+                if (decodedCacheEntries > 0) {
+                    decoded.put(a.sensor(), state);
+                }
+            }
             case DUPLICATE -> metrics.duplicate();
             case LATE -> {
                 long stepStart = Math.floorDiv(a.ts(), config.stepMs()) * config.stepMs();

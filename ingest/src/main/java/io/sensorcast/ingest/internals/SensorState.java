@@ -181,9 +181,8 @@ public final class SensorState {
         }
         b.putInt(size).putLong(appended).putLong(lastStep).putDouble(lastValue).putLong(lastArrivedAt);
         b.putDouble(stats.weight()).putDouble(stats.mean()).putDouble(stats.m2());
-        for (int i = 0; i < size; i++) {
-            b.putFloat(values[i]);
-        }
+        b.asFloatBuffer().put(values, 0, size);
+        b.position(b.position() + 4 * size);
         b.put(observed, 0, size);
         return b.array();
     }
@@ -220,18 +219,10 @@ public final class SensorState {
         s.streamTime = streamTime;
         s.open.addAll(open);
         int skip = Math.max(0, size - window);
-        for (int i = 0; i < size; i++) {
-            float v = b.getFloat();
-            if (i >= skip) {
-                s.values[i - skip] = v;
-            }
-        }
-        for (int i = 0; i < size; i++) {
-            byte o = b.get();
-            if (i >= skip) {
-                s.observed[i - skip] = o;
-            }
-        }
+        b.position(b.position() + 4 * skip);
+        b.asFloatBuffer().get(s.values, 0, size - skip);
+        b.position(b.position() + 4 * (size - skip) + skip);
+        b.get(s.observed, 0, size - skip);
         s.size = size - skip;
         s.appended = appended;
         s.lastStep = lastStep;

@@ -11,10 +11,13 @@ import java.util.List;
 
 /**
  * Windows from {@link SensorSimulator} readings, normalised by hand: each sensor's mean and standard deviation are
- * taken from its first {@code window} readings and kept fixed. {@link #nextBatch()} advances {@code hop} steps and
+ * taken from its first {@link #STATS_STEPS} readings (one simulated day at 15-minute steps) and kept fixed. {@link #nextBatch()} advances {@code hop} steps and
  * returns one W-step window per sensor ending at the latest step.
  */
 public final class SimulatedStream {
+    /** Readings per sensor used for the normalisation statistics. */
+    public static final int STATS_STEPS = 96;
+
     private final SensorSimulator simulator;
     private final int window;
     private final int hop;
@@ -22,6 +25,7 @@ public final class SimulatedStream {
     private final double[][] history;
     private final double[] mean;
     private final double[] std;
+    private final double[][] statsBuffer;
     private int filled;
     private long lastTs;
 
@@ -33,6 +37,7 @@ public final class SimulatedStream {
         this.history = new double[sensors][window];
         this.mean = new double[sensors];
         this.std = new double[sensors];
+        this.statsBuffer = new double[sensors][STATS_STEPS];
     }
 
     private void tick() {
@@ -42,12 +47,15 @@ public final class SimulatedStream {
             System.arraycopy(h, 1, h, 0, window - 1);
             h[window - 1] = readings.get(i).value();
             lastTs = readings.get(i).ts();
+            if (filled < STATS_STEPS) {
+                statsBuffer[i][filled] = readings.get(i).value();
+            }
         }
         filled++;
-        if (filled == window) {
+        if (filled == STATS_STEPS) {
             for (int i = 0; i < history.length; i++) {
-                double m = Arrays.stream(history[i]).average().orElseThrow();
-                double v = Arrays.stream(history[i]).map(x -> (x - m) * (x - m)).sum() / (window - 1);
+                double m = Arrays.stream(statsBuffer[i]).average().orElseThrow();
+                double v = Arrays.stream(statsBuffer[i]).map(x -> (x - m) * (x - m)).sum() / (STATS_STEPS - 1);
                 mean[i] = m;
                 std[i] = Math.sqrt(v);
             }
@@ -56,7 +64,8 @@ public final class SimulatedStream {
 
     /** The next batch: one window per sensor. */
     public List<SensorSequence> nextBatch() {
-        int ticks = filled < window ? window - filled : hop;
+        int first = Math.max(window, STATS_STEPS);
+        int ticks = filled < first ? first - filled : hop;
         for (int t = 0; t < ticks; t++) {
             tick();
         }
