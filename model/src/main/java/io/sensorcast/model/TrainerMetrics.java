@@ -7,11 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The single owner of the trainer's meters (DESIGN.md "Metrics"), registered in the registry handed in. Dot names;
@@ -29,12 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <tr><td>Counter {@code sensorcast.trainer.steps}</td><td>{@code sensorcast_trainer_steps_total}</td></tr>
  * <tr><td>Gauges {@code sensorcast.trainer.loss}, {@code .prequential.mae}, {@code .learning.rate}</td><td>same with {@code _}</td></tr>
  * <tr><td>Gauge {@code sensorcast.trainer.recurrent.spectral.norm{layer}}</td><td>{@code sensorcast_trainer_recurrent_spectral_norm}</td></tr>
- * <tr><td>Counter {@code sensorcast.trainer.checkpoints.published}, {@code .checkpoints.withheld{reason}}</td>
- *     <td>{@code sensorcast_trainer_checkpoints_published_total}, {@code …_withheld_total}</td></tr>
- * <tr><td>Gauge {@code sensorcast.trainer.checkpoint.version}</td><td>{@code sensorcast_trainer_checkpoint_version}</td></tr>
- * <tr><td>Gauge {@code sensorcast.trainer.last.checkpoint.timestamp} (seconds)</td>
- *     <td>{@code sensorcast_trainer_last_checkpoint_timestamp_seconds}</td></tr>
  * </table>
+ *
+ * <p>Checkpoint meters ({@code sensorcast.trainer.checkpoints.*}, {@code .checkpoint.version},
+ * {@code .last.checkpoint.timestamp.seconds}) belong to {@link io.sensorcast.model.checkpoint.CheckpointMeters}.
  *
  * <p>Gradient norms are recorded once per training step (the largest pre-/post-clip norm among its TBPTT segments),
  * so {@code rate(..._bucket{stage="pre_clip",le="<threshold>"})/rate(..._count)} is the fraction of steps not clipped.
@@ -49,16 +45,12 @@ public final class TrainerMetrics {
     private final Counter clipped;
     private final Counter rollbacks;
     private final Counter steps;
-    private final Counter published;
     private final Map<GradientEvent.Kind, Counter> explosions = new ConcurrentHashMap<>();
-    private final Map<String, Counter> withheld = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicDouble> spectral = new ConcurrentHashMap<>();
     private final AtomicDouble lastNorm = new AtomicDouble(Double.NaN);
     private final AtomicDouble loss = new AtomicDouble(Double.NaN);
     private final AtomicDouble prequentialMae = new AtomicDouble(Double.NaN);
     private final AtomicDouble learningRate = new AtomicDouble(Double.NaN);
-    private final AtomicLong checkpointVersion = new AtomicLong();
-    private final AtomicDouble lastCheckpointSeconds = new AtomicDouble(Double.NaN);
 
     /** A holder for gauges (Micrometer gauges keep a weak reference to their state object). */
     private static final class AtomicDouble {
@@ -119,13 +111,6 @@ public final class TrainerMetrics {
                 .tags(common).register(registry);
         Gauge.builder("sensorcast.trainer.learning.rate", learningRate, AtomicDouble::get)
                 .description("Learning rate in force").tags(common).register(registry);
-        published = Counter.builder("sensorcast.trainer.checkpoints.published")
-                .description("Checkpoints published to model-checkpoints").tags(common).register(registry);
-        Gauge.builder("sensorcast.trainer.checkpoint.version", checkpointVersion, AtomicLong::get)
-                .description("Version of the latest published checkpoint").tags(common).register(registry);
-        Gauge.builder("sensorcast.trainer.last.checkpoint.timestamp", lastCheckpointSeconds, AtomicDouble::get)
-                .description("Creation time of the latest published checkpoint (epoch seconds)")
-                .baseUnit("seconds").tags(common).register(registry);
     }
 
     /** For tests and tools that do not export metrics. */
@@ -195,17 +180,5 @@ public final class TrainerMetrics {
         }).set(sigma);
     }
 
-    /** Called by the checkpoint publisher after the transaction that carried checkpoint {@code version} committed. */
-    public void checkpointPublished(long version, Instant createdAt) {
-        published.increment();
-        checkpointVersion.set(version);
-        lastCheckpointSeconds.set(createdAt.toEpochMilli() / 1000.0);
-    }
 
-    /** Called when a checkpoint is due but withheld; {@code reason} is a stable code from a closed set (e.g. {@code nonfinite_weights}). */
-    public void checkpointWithheld(String reason) {
-        withheld.computeIfAbsent(reason, r -> Counter.builder("sensorcast.trainer.checkpoints.withheld")
-                .description("Checkpoints due but not published, by reason").tags(common).tag("reason", r)
-                .register(registry)).increment();
-    }
 }

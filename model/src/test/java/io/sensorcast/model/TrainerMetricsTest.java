@@ -4,8 +4,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer's meters as Prometheus scrapes them (DESIGN.md "Metrics"). */
@@ -19,8 +17,6 @@ class TrainerMetricsTest {
         m.rollback();
         m.prequentialMae(1.25);
         m.spectralNorm(0, 1.7);
-        m.checkpointPublished(7, Instant.ofEpochSecond(1_732_440_000L));
-        m.checkpointWithheld("recent_explosion");
         return registry.scrape();
     }
 
@@ -37,8 +33,6 @@ class TrainerMetricsTest {
         assertLine(s, "sensorcast_trainer_gradient_explosions_total{kind=\"norm_spike\"} 1.0");
         assertLine(s, "sensorcast_trainer_gradient_explosions_total{kind=\"nonfinite\"} 0.0");
         assertLine(s, "sensorcast_trainer_gradient_explosions_total{kind=\"loss_spike\"} 0.0");
-        assertLine(s, "sensorcast_trainer_checkpoints_published_total 1.0");
-        assertLine(s, "sensorcast_trainer_checkpoints_withheld_total{reason=\"recent_explosion\"} 1.0");
     }
 
     @Test
@@ -60,7 +54,5 @@ class TrainerMetricsTest {
         assertLine(s, "sensorcast_trainer_prequential_mae 1.25");
         assertLine(s, "sensorcast_trainer_learning_rate 0.001");
         assertLine(s, "sensorcast_trainer_recurrent_spectral_norm{layer=\"0\"} 1.7");
-        assertLine(s, "sensorcast_trainer_checkpoint_version 7.0");
-        assertLine(s, "sensorcast_trainer_last_checkpoint_timestamp_seconds 1.73244E9");
     }
 }

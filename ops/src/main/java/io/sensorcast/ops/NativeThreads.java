@@ -1,24 +1,19 @@
 package io.sensorcast.ops;
 
-import org.nd4j.linalg.factory.Nd4j;
+import io.sensorcast.model.Nd4jTuning;
 
 /**
- * ND4J runs its native ops on OpenMP threads; on small machines two threads halve this model's speed (they spin
- * against each other and against Kafka's threads). Users start us with plain {@code java -jar}, without
- * {@code OMP_NUM_THREADS}, so commands that train or forecast call {@link #configure()} first: it keeps one
- * native thread unless the user set OMP_NUM_THREADS or {@code SENSORCAST_NATIVE_THREADS} themselves.
+ * Users start us with plain {@code java -jar}, without {@code OMP_NUM_THREADS}; commands that train or forecast call
+ * {@link #configure()} first so ND4J gets {@link Nd4jTuning}'s settings (one OpenMP thread) unless the user chose a
+ * thread count with {@code OMP_NUM_THREADS} themselves.
  */
 public final class NativeThreads {
     private NativeThreads() {
     }
 
     public static void configure() {
-        if (System.getenv("OMP_NUM_THREADS") != null) {
-            return;
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            Nd4jTuning.forSmallRecurrentModels();
         }
-        String requested = System.getenv("SENSORCAST_NATIVE_THREADS");
-        int threads = requested == null ? 1 : Integer.parseInt(requested.trim());
-        Nd4j.getEnvironment().setMaxThreads(threads);
-        Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
 }

@@ -1,15 +1,173 @@
 package io.sensorcast.ops.command;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sensorcast.ingest.IngestBenchmark;
+import io.sensorcast.model.ModelConfig;
+import io.sensorcast.model.TrainBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the performance suite (ingest, train, serve) and writes JSON results.",
-                "Not available in this build yet: it arrives with issue 4 and 5."})
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the performance suite on the real code paths and prints a table; --out writes JSON (DESIGN.md",
+                "\"Machine-readable results\"). Suites: ingest (the ingest topology on an embedded broker vs a plain",
+                "producer->consumer passthrough of the same records), train (online training sequences/s per batch size,",
+                "vs the PyTorch peer when /usr/bin/python3 has torch). Run with OMP_NUM_THREADS=1.",
+                "Examples:  sensorcast bench ingest --out ingest.json    sensorcast bench train --batches 32,256"})
 public final class BenchCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "SUITE", description = "ingest, train (default: all)")
+    List<String> suites = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON.")
+    Path out;
+
+    @Option(names = "--sensors", defaultValue = "10000", description = "ingest: simulated sensors (default: ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(names = "--batches", defaultValue = "1,32,256,1024", split = ",", description = "train: batch sizes (default: ${DEFAULT-VALUE}).")
+    int[] batches;
+
+    @Option(names = "--repeats", defaultValue = "10", description = "train: timed steps per batch size (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--peer-script", defaultValue = "../shared/peers/pytorch_lstm_bench.py",
+            description = "train: the PyTorch peer, run in the same bench when /usr/bin/python3 can import torch (default: ${DEFAULT-VALUE}).")
+    Path peerScript;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("'bench' is not available in this build yet (issue 4 and 5)");
+    public Integer call() throws Exception {
+        io.sensorcast.ops.NativeThreads.configure();
+        List<String> run = suites.isEmpty() ? List.of("ingest", "train") : suites;
+        for (String s : run) {
+            if (!s.equals("ingest") && !s.equals("train")) {
+                throw new IllegalArgumentException("unknown suite '" + s + "' (known: ingest, train)");
+            }
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        List<Map<String, Object>> results = new ArrayList<>();
+        if (run.contains("ingest")) {
+            o.printf("ingest: %,d simulated sensors through the ingest topology on an embedded broker …%n", sensors);
+            o.flush();
+            IngestBenchmark.Result r = IngestBenchmark.run(IngestBenchmark.Params.defaults().withSensors(sensors));
+            results.add(result("ingest", r.params(), r.readingsPerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
+        }
+        if (run.contains("train")) {
+            Map<Integer, Double> peer = peerTrainThroughput(batches);
+            for (int b : batches) {
+                o.printf("train: batch %d …%n", b);
+                o.flush();
+                TrainBenchmark.Result r = TrainBenchmark.runBatch(ModelConfig.defaults(), b, repeats);
+                Double p = peer.get(b);
+                results.add(result("train", r.params(), r.value(), r.unit(), p, p == null ? null : "pytorch (" + peerScript.getFileName() + ")"));
+            }
+        }
+        printTable(o, results);
+        if (out != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("machine", machine());
+            doc.put("results", results);
+            Files.writeString(out, JSON.writeValueAsString(doc), StandardCharsets.UTF_8);
+            o.println("wrote " + out);
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> result(String benchmark, Map<String, Object> params, double value, String unit,
+                                              Double peer, String peerName) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("benchmark", benchmark);
+        m.put("params", params);
+        m.put("value", round(value));
+        m.put("unit", unit);
+        m.put("peer", peer == null ? null : round(peer));
+        m.put("peerName", peerName);
+        m.put("ratio", peer == null || peer == 0 ? null : Math.round(value / peer * 1000) / 1000.0);
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    /** Sequences/s of the PyTorch peer per batch size, measured now on this machine; empty when it cannot run. */
+    private Map<Integer, Double> peerTrainThroughput(int[] batchSizes) {
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        if (!Files.isRegularFile(peerScript) || !Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            spec.commandLine().getErr().println("bench: no PyTorch peer (" + peerScript + " or /usr/bin/python3 missing); ratios left empty");
+            return out;
+        }
+        StringBuilder list = new StringBuilder();
+        for (int b : batchSizes) {
+            list.append(list.length() == 0 ? "" : ",").append(b);
+        }
+        try {
+            Process p = new ProcessBuilder("/usr/bin/python3", peerScript.toString(), "--batch", list.toString(),
+                    "--repeats", String.valueOf(repeats)).redirectErrorStream(false).start();
+            p.getOutputStream().close();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                spec.commandLine().getErr().println("bench: the PyTorch peer failed (apt-get install python3-torch); ratios left empty");
+                return out;
+            }
+            ObjectMapper m = new ObjectMapper();
+            for (String line : stdout.split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = m.readTree(line);
+                out.put(n.get("batch").asInt(), n.get("train_sequences_per_s").asDouble());
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("bench: cannot run the PyTorch peer: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    private static void printTable(PrintWriter o, List<Map<String, Object>> results) {
+        o.printf("%n%-8s %-40s %14s %-12s %14s %7s%n", "bench", "params", "ours", "unit", "peer", "ratio");
+        for (Map<String, Object> r : results) {
+            String params = r.get("params").toString();
+            o.printf(Locale.ROOT, "%-8s %-40s %,14.1f %-12s %14s %7s%n", r.get("benchmark"),
+                    params.length() > 40 ? params.substring(0, 37) + "..." : params, (Double) r.get("value"), r.get("unit"),
+                    r.get("peer") == null ? "-" : String.format(Locale.ROOT, "%,.1f", (Double) r.get("peer")),
+                    r.get("ratio") == null ? "-" : r.get("ratio").toString());
+        }
+        o.flush();
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        m.put("ompNumThreads", System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+        m.put("time", Instant.now().toString());
+        return m;
     }
 }
