@@ -217,7 +217,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             (first && states.canAdvance(s.sensor(), model.version(), s.end(), s.stepMs()) ? warm : cold).add(j);
         }
         float[][] out = new float[n][];
-        int layers = config.model().layers();
+        int layers = model.network().getnLayers() - 1;   // recurrent layers of this checkpoint (the last is the output)
         if (!warm.isEmpty()) {
             float[][] r = states.advance(model.network(), reference, layers, model.version(), sensors(group, warm),
                     ends(group, warm), select(windows, warm));
