@@ -193,9 +193,16 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
                 windows[j] = batch.get(group.get(j)).sequence().values();
             }
             float[][] forecasts;
-            synchronized (model.network()) {
-                forecasts = states == null ? reference.forecast(model.network(), windows)
-                        : stateful(model, group.stream().map(batch::get).toList(), windows);
+            try {
+                synchronized (model.network()) {
+                    forecasts = states == null ? reference.forecast(model.network(), windows)
+                            : stateful(model, group.stream().map(batch::get).toList(), windows);
+                }
+            } catch (RuntimeException e) {
+                // never silence, never a poison batch: these sequences get persistence forecasts
+                LOG.error("Model=[{}] version=[{}] failed on a batch of {}; forecasting persistence for it: {}",
+                        model.modelId(), model.version(), group.size(), e.toString());
+                continue;
             }
             for (int j = 0; j < group.size(); j++) {
                 out[group.get(j)] = allFinite(forecasts[j]) ? forecasts[j] : null;
