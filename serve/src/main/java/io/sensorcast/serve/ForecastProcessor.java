@@ -193,9 +193,16 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
                 windows[j] = batch.get(group.get(j)).sequence().values();
             }
             float[][] forecasts;
-            synchronized (model.network()) {
-                forecasts = states == null ? reference.forecast(model.network(), windows)
-                        : stateful(model, group.stream().map(batch::get).toList(), windows);
+            try {
+                synchronized (model.network()) {
+                    forecasts = states == null ? reference.forecast(model.network(), windows)
+                            : stateful(model, group.stream().map(batch::get).toList(), windows);
+                }
+            } catch (RuntimeException e) {
+                // never silence, never a poison batch: these sequences get persistence forecasts
+                LOG.error("Model=[{}] version=[{}] failed on a batch of {}; forecasting persistence for it: {}",
+                        model.modelId(), model.version(), group.size(), e.toString());
+                continue;
             }
             for (int j = 0; j < group.size(); j++) {
                 out[group.get(j)] = allFinite(forecasts[j]) ? forecasts[j] : null;
@@ -217,7 +224,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             (first && states.canAdvance(s.sensor(), model.version(), s.end(), s.stepMs()) ? warm : cold).add(j);
         }
         float[][] out = new float[n][];
-        int layers = config.model().layers();
+        int layers = model.network().getnLayers() - 1;   // recurrent layers of this checkpoint (the last is the output)
         if (!warm.isEmpty()) {
             float[][] r = states.advance(model.network(), reference, layers, model.version(), sensors(group, warm),
                     ends(group, warm), select(windows, warm));
