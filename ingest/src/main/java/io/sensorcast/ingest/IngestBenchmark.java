@@ -421,7 +421,7 @@ public final class IngestBenchmark {
         }
     }
 
-    /** For development: {@code java … io.sensorcast.ingest.IngestBenchmark [sensors] [steps] [threads] [commitMs]}. */
+    /** For development: {@code java … io.sensorcast.ingest.IngestBenchmark [sensors] [steps] [threads] [commitMs] [guarantee]}. */
     public static void main(String[] args) {
         Params p = Params.defaults();
         if (args.length > 0) {
@@ -435,6 +435,9 @@ public final class IngestBenchmark {
         }
         if (args.length > 3) {
             p = p.withIngest(p.ingest().withCommitInterval(Duration.ofMillis(Long.parseLong(args[3]))));
+        }
+        if (args.length > 4) {
+            p = p.withIngest(p.ingest().withProcessingGuarantee(args[4]));
         }
         Result r = run(p);
         System.out.println(r);
