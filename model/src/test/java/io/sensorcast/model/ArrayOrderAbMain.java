@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Ad-hoc A/B by thread CPU time: plain fit ('c' arrays), plain fit ('f' arrays), trainer.train. */
-public final class Ab2Main {
+public final class ArrayOrderAbMain {
     public static void main(String[] args) {
         Nd4jTuning.forSmallRecurrentModels();
         int b = Integer.parseInt(args[0]);

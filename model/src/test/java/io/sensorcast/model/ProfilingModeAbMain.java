@@ -4,7 +4,7 @@ import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Ad-hoc A/B: ND4J profiling mode SCOPE_PANIC (default) vs DISABLED, interleaved rounds, trainer.train at batch B. */
-public final class AbMain {
+public final class ProfilingModeAbMain {
     public static void main(String[] args) {
         int b = Integer.parseInt(args[0]);
         Nd4j.create(1);
