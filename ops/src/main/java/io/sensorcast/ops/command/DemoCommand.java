@@ -107,6 +107,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         io.sensorcast.ops.NativeThreads.configure();
         PrintWriter out = spec.commandLine().getOut();
+        ModelConfig model = ModelConfig.defaults().withBatchSize(batchSize);
+        if (injectExplosionAt != null && injectExplosionAt < model.minHistory()) {
+            // the detector judges a norm against the rolling median of the steps before it
+            throw new IllegalArgumentException("--inject-explosion-at must be at least " + model.minHistory()
+                    + ": explosions are recognised against the median of the previous steps' gradient norms");
+        }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("sensorcast-demo-") : dataDir;
         List<Reading> csvReadings = null;
@@ -136,7 +142,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             IngestService ingest = IngestService.start(ingestConfig, bootstrap, registry);
             open.add(0, ingest);
 
-            ModelConfig model = ModelConfig.defaults().withBatchSize(batchSize);
             TrainerLoopConfig loop = TrainerLoopConfig.defaults(bootstrap,
                             CheckpointPublisherConfig.defaults("default", model.window(), model.horizon(), TrainCommand.modelConfigJson(model))
                                     .withHmacKey(TrainCommand.hmacKey()))
@@ -146,6 +151,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             open.add(0, trainer);
             if (injectExplosionAt != null) {
                 trainer.injectCorruptedBatchAt(injectExplosionAt);
+                out.printf("At training step %d the trainer gets a batch scaled by 1e6: watch the explosions count, "
+                        + "gradient-events and sensorcast_trainer_gradient_explosions_total.%n", injectExplosionAt);
             }
 
             ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
