@@ -2,6 +2,7 @@ package io.sensorcast.ingest;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -69,6 +70,26 @@ public final class SensorSimulator {
         }
         nextTs += stepMs;
         return out;
+    }
+
+    /** An endless iterator over {@link #tick()}s: every sensor's reading at one step, then the next step. */
+    public Iterator<Reading> readings() {
+        return new Iterator<>() {
+            private Iterator<Reading> step = List.<Reading>of().iterator();
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Reading next() {
+                if (!step.hasNext()) {
+                    step = tick().iterator();
+                }
+                return step.next();
+            }
+        };
     }
 
     private double valueOf(int i, long ts) {

@@ -211,23 +211,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     private Iterator<Reading> simulated(Duration ingestStep) {
         long start = (System.currentTimeMillis() - Duration.ofDays(30).toMillis()) / ingestStep.toMillis() * ingestStep.toMillis();
-        SensorSimulator sim = new SensorSimulator(sensors, seed, start, ingestStep);
-        return new Iterator<>() {
-            private Iterator<Reading> tick = List.<Reading>of().iterator();
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Reading next() {
-                if (!tick.hasNext()) {
-                    tick = sim.tick().iterator();
-                }
-                return tick.next();
-            }
-        };
+        return new SensorSimulator(sensors, seed, start, ingestStep).readings();
     }
 
     static Duration medianSpacing(List<Reading> readings) {

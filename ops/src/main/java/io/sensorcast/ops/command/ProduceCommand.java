@@ -157,23 +157,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         long startMs = start != null ? start.toEpochMilli()
                 : (System.currentTimeMillis() - Duration.ofDays(7).toMillis()) / step.toMillis() * step.toMillis();
-        SensorSimulator simulator = new SensorSimulator(source.simulate, seed, startMs, step);
-        return new Iterator<>() {
-            private Iterator<Reading> tick = List.<Reading>of().iterator();
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Reading next() {
-                if (!tick.hasNext()) {
-                    tick = simulator.tick().iterator();
-                }
-                return tick.next();
-            }
-        };
+        return new SensorSimulator(source.simulate, seed, startMs, step).readings();
     }
 
     static String defaultSensorId(Path csv, String column) {
