@@ -84,7 +84,7 @@ public final class IngestBenchmark {
             return IngestConfig.defaults()
                     .withCommitInterval(Duration.ofSeconds(1))
                     .withCacheMaxBytes(64L * 1024 * 1024)
-                    .withStreamThreads(1)
+                    .withStreamThreads(2)
                     .withStreamsOverrides(Map.of(
                             StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20,
                             StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 512 * 1024,
