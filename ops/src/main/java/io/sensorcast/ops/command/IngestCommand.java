@@ -12,7 +12,6 @@ import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
-import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,21 +68,9 @@ public final class IngestCommand implements Callable<Integer> {
         IngestConfig cfg = ingestConfig(Settings.load(KEYS, config, System.getenv(), flags));
 
         PrometheusMeterRegistry registry = Telemetry.registry("ingest");
-        StopSignal stop = StopSignal.onShutdown();
-        try (IngestService service = IngestService.start(cfg, kafka.bootstrapServers(), registry);
-             MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(DEFAULT_METRICS_PORT), registry,
-                     Map.of("ingest", () -> MetricsServer.Readiness.of(service.isRunning(), service.state().name())))) {
-            spec.commandLine().getOut().printf("ingest: %s -> %s (step %s, window %d); metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
-                    cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window(), metrics.address(), http.port());
-            spec.commandLine().getOut().flush();
-            while (!stop.await(1000)) {
-                if (!service.isRunning() && service.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
-                    throw new IllegalStateException("ingest stopped: Kafka Streams is " + service.state());
-                }
-            }
-            return 0;
-        } finally {
-            stop.finished();
+        try (IngestService service = IngestService.start(cfg, kafka.bootstrapServers(), registry)) {
+            return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
+                    String.format("%s -> %s (step %s, window %d)", cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window()));
         }
     }
 

@@ -14,7 +14,6 @@ import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
-import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,21 +62,9 @@ public final class ServeCommand implements Callable<Integer> {
         ServeConfig cfg = serveConfig(Settings.load(KEYS, config, System.getenv(), flags));
 
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
-        StopSignal stop = StopSignal.onShutdown();
-        try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry);
-             MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(DEFAULT_METRICS_PORT), registry,
-                     Map.of("serve", () -> MetricsServer.Readiness.of(service.isRunning(), service.state().name())))) {
-            spec.commandLine().getOut().printf("serve: %s + %s -> %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
-                    cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic(), metrics.address(), http.port());
-            spec.commandLine().getOut().flush();
-            while (!stop.await(1000)) {
-                if (!service.isRunning() && service.state() != org.apache.kafka.streams.KafkaStreams.State.CREATED) {
-                    throw new IllegalStateException("serve stopped: Kafka Streams is " + service.state());
-                }
-            }
-            return 0;
-        } finally {
-            stop.finished();
+        try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry)) {
+            return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
+                    String.format("%s + %s -> %s", cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic()));
         }
     }
 

@@ -1,0 +1,38 @@
+package io.sensorcast.ops.command;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sensorcast.ops.http.MetricsServer;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The life of a Kafka Streams service command (ingest, serve): /metrics and /health beside it, one banner line, then
+ * wait for Ctrl-C — or fail in one line if Kafka Streams stops by itself (e.g. a fatal error puts it in ERROR).
+ */
+final class StreamsServiceRun {
+    private StreamsServiceRun() {
+    }
+
+    static int untilStopped(CommandSpec spec, MetricsOptions metrics, int defaultPort, PrometheusMeterRegistry registry,
+                            String name, Supplier<KafkaStreams.State> state, String banner) throws Exception {
+        StopSignal stop = StopSignal.onShutdown();
+        try (MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(defaultPort), registry,
+                Map.of(name, () -> MetricsServer.Readiness.of(state.get().isRunningOrRebalancing(), state.get().name())))) {
+            spec.commandLine().getOut().printf("%s: %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
+                    name, banner, metrics.address(), http.port());
+            spec.commandLine().getOut().flush();
+            while (!stop.await(1000)) {
+                KafkaStreams.State s = state.get();
+                if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+                    throw new IllegalStateException(name + " stopped: Kafka Streams is " + s);
+                }
+            }
+            return 0;
+        } finally {
+            stop.finished();
+        }
+    }
+}
