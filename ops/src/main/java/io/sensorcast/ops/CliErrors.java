@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
+import io.sensorcast.kafka.KafkaUnreachableException;
 import picocli.CommandLine;
 
 /**
@@ -46,7 +47,8 @@ final class CliErrors {
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         Throwable cause = t.getCause();
-        if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+        if (!(t instanceof KafkaUnreachableException) && cause != null && cause.getMessage() != null
+                && !message.contains(cause.getMessage())) {
             message = message + ": " + cause.getMessage(); // e.g. "Failed to construct kafka producer: <why>"
         }
         return message.lines().findFirst().orElse(message);
