@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sensorcast.ingest.IngestBenchmark;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.TrainBenchmark;
+import io.sensorcast.serve.ServeBenchmark;
+import io.sensorcast.serve.ServeConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = {"Runs the performance suite on the real code paths and prints a table; --out writes JSON (DESIGN.md",
                 "\"Machine-readable results\"). Suites: ingest (the ingest topology on an embedded broker vs a plain",
                 "producer->consumer passthrough of the same records), train (online training sequences/s per batch size,",
-                "vs the PyTorch peer when /usr/bin/python3 has torch). Run with OMP_NUM_THREADS=1.",
+                "vs the PyTorch peer when /usr/bin/python3 has torch), serve (batched full-window and stateful inference,",
+                "and the serve topology on an embedded broker with p50/p99 latency).",
                 "Examples:  sensorcast bench ingest --out ingest.json    sensorcast bench train --batches 32,256"})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "SUITE", description = "ingest, train (default: all)")
+    @Parameters(arity = "0..*", paramLabel = "SUITE", description = "ingest, train, serve (default: all)")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON.")
@@ -60,10 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         io.sensorcast.ops.NativeThreads.configure();
-        List<String> run = suites.isEmpty() ? List.of("ingest", "train") : suites;
+        List<String> run = suites.isEmpty() ? List.of("ingest", "train", "serve") : suites;
         for (String s : run) {
-            if (!s.equals("ingest") && !s.equals("train")) {
-                throw new IllegalArgumentException("unknown suite '" + s + "' (known: ingest, train)");
+            if (!List.of("ingest", "train", "serve").contains(s)) {
+                throw new IllegalArgumentException("unknown suite '" + s + "' (known: ingest, train, serve)");
             }
         }
         PrintWriter o = spec.commandLine().getOut();
@@ -84,6 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
                 results.add(result("train", r.params(), r.value(), r.unit(), p, p == null ? null : "pytorch (" + peerScript.getFileName() + ")"));
             }
         }
+        if (run.contains("serve")) {
+            results.addAll(serve(o));
+        }
         printTable(o, results);
         if (out != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -93,6 +99,43 @@ public final class BenchCommand implements Callable<Integer> {
             o.println("wrote " + out);
         }
         return 0;
+    }
+
+    /**
+     * Forecasting on the real code: full-window inference batched across sensors, the stateful one-step path, and the
+     * whole serve topology on an embedded broker at a pace it sustains, with the reading-path latency percentiles.
+     */
+    private List<Map<String, Object>> serve(PrintWriter o) throws Exception {
+        List<Map<String, Object>> out = new ArrayList<>();
+        ModelConfig model = ModelConfig.defaults();
+        int sensors = 1024;
+        for (int batch : new int[] {32, 256, 1024}) {
+            o.printf("serve: full-window inference, batch %d …%n", batch);
+            o.flush();
+            ServeBenchmark.Result r = ServeBenchmark.inference(model, sensors, batch, java.time.Duration.ofSeconds(8), 42);
+            out.add(result("serve", Map.of("mode", "full-window", "batch", batch, "sensors", sensors), r.forecastsPerSecond(), "forecasts/s", null, null));
+        }
+        o.println("serve: stateful one-step inference (rnnTimeStep), batch 1024 …");
+        o.flush();
+        ServeBenchmark.Result st = ServeBenchmark.stateful(model, sensors, 1024, java.time.Duration.ofSeconds(8), 42);
+        out.add(result("serve", Map.of("mode", "stateful-step", "batch", 1024, "sensors", sensors), st.forecastsPerSecond(), "forecasts/s", null, null));
+
+        int brokerSensors = 200;
+        int rounds = 15;
+        double pace = 200;
+        o.printf("serve: the serve topology on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n", brokerSensors, rounds, pace);
+        o.flush();
+        java.nio.file.Path dir = Files.createTempDirectory("sensorcast-bench-serve-");
+        try (io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir)) {
+            ServeBenchmark.BrokerResult b = ServeBenchmark.onBroker(broker.bootstrapServers(),
+                    ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20)),
+                    brokerSensors, rounds, pace, java.time.Duration.ofMinutes(5));
+            Map<String, Object> params = Map.of("mode", "topology-on-broker", "sensors", brokerSensors, "sequencesPerSecond", pace);
+            out.add(result("serve", params, b.forecastsPerSecond(), "forecasts/s", null, null));
+            out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p50", "sequencesPerSecond", pace), b.p50Ms(), "ms", null, null));
+            out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p99", "sequencesPerSecond", pace), b.p99Ms(), "ms", null, null));
+        }
+        return out;
     }
 
     private static Map<String, Object> result(String benchmark, Map<String, Object> params, double value, String unit,

@@ -68,7 +68,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     @Mixin
     MetricsOptions metrics;
 
-    @Option(names = "--sensors", defaultValue = "16", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sensors", defaultValue = "8", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
     int sensors;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Replay a CSV column instead of simulating (see produce --help).")
@@ -155,8 +155,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         + "gradient-events and sensorcast_trainer_gradient_explosions_total.%n", injectExplosionAt);
             }
 
+            // Stateful one-step inference (rnnTimeStep per sensor, re-seeded by a full-window pass every 72 steps) costs a
+            // fraction of a full-window pass, which leaves the two cores to the trainer the demo is about.
             ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
-                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()), bootstrap, registry);
+                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()).withStatefulInference(true, 72),
+                    bootstrap, registry);
             open.add(0, serve);
             ForecastTail forecasts = new ForecastTail(bootstrap, 3);
             open.add(0, forecasts);
