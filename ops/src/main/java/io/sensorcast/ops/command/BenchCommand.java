@@ -123,14 +123,15 @@ public final class BenchCommand implements Callable<Integer> {
         int brokerSensors = 200;
         int rounds = 15;
         double pace = 200;
-        o.printf("serve: the serve topology on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n", brokerSensors, rounds, pace);
+        o.printf("serve: the serve topology (stateful inference) on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n", brokerSensors, rounds, pace);
         o.flush();
         java.nio.file.Path dir = Files.createTempDirectory("sensorcast-bench-serve-");
         try (io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir)) {
             ServeBenchmark.BrokerResult b = ServeBenchmark.onBroker(broker.bootstrapServers(),
-                    ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20)),
-                    brokerSensors, rounds, pace, java.time.Duration.ofMinutes(5));
-            Map<String, Object> params = Map.of("mode", "topology-on-broker", "sensors", brokerSensors, "sequencesPerSecond", pace);
+                    ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20))
+                            .withStatefulInference(true, 72),
+                    brokerSensors, rounds, pace, java.time.Duration.ofMinutes(3));
+            Map<String, Object> params = Map.of("mode", "topology-on-broker", "inference", "stateful", "sensors", brokerSensors, "sequencesPerSecond", pace);
             out.add(result("serve", params, b.forecastsPerSecond(), "forecasts/s", null, null));
             out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p50", "sequencesPerSecond", pace), b.p50Ms(), "ms", null, null));
             out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p99", "sequencesPerSecond", pace), b.p99Ms(), "ms", null, null));

@@ -28,12 +28,13 @@ import picocli.CommandLine.Spec;
                 "Settings (defaults in ServeConfig; --config FILE, then env SENSORCAST_SERVE_<KEY>, then flags):",
                 "  serve.default-model=default  serve.routes=prefix:pump-=pumps,regex:.*\\.rpm=rpm  serve.interval-level=0.8",
                 "  serve.batch-size  serve.max-wait  serve.processing-guarantee=exactly_once_v2  serve.commit-interval",
-                "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve"})
+                "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve",
+                "  serve.stateful-inference=false (true: one rnnTimeStep per sensor per step, the fast path)"})
 public final class ServeCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9403;
     static final Set<String> KEYS = Set.of("serve.default-model", "serve.routes", "serve.interval-level", "serve.batch-size",
             "serve.max-wait", "serve.processing-guarantee", "serve.commit-interval", "serve.stream-threads",
-            "serve.state-dir", "serve.partitions", "serve.application-id");
+            "serve.state-dir", "serve.partitions", "serve.application-id", "serve.stateful-inference");
 
     @Spec
     CommandSpec spec;
@@ -53,12 +54,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", description = "Directory of the RocksDB state stores.")
     String stateDir;
 
+    @Option(names = "--stateful-inference", arity = "0..1", fallbackValue = "true",
+            description = "Advance each sensor's recurrent state one step per sequence (rnnTimeStep, re-seeded by a full-window pass every 72 steps) instead of re-running the whole window: the fast path.")
+    String statefulInference;
+
     @Override
     public Integer call() throws Exception {
         io.sensorcast.ops.NativeThreads.configure();
         Map<String, String> flags = new LinkedHashMap<>();
         flags.put("serve.routes", routes == null ? null : String.join(",", routes));
         flags.put("serve.state-dir", stateDir);
+        flags.put("serve.stateful-inference", statefulInference);
         ServeConfig cfg = serveConfig(Settings.load(KEYS, config, System.getenv(), flags));
 
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
@@ -91,6 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (s.has("serve.stream-threads")) c = c.withStreamThreads(s.integer("serve.stream-threads"));
         if (s.has("serve.state-dir")) c = c.withStateDir(Path.of(s.string("serve.state-dir")));
         if (s.has("serve.partitions")) c = c.withTopicPartitions(s.integer("serve.partitions"));
+        if (s.has("serve.stateful-inference")) c = c.withStatefulInference(s.bool("serve.stateful-inference"), c.reseedEvery());
         return c;
     }
 }
