@@ -62,6 +62,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private KeyValueStore<String, byte[]> pendingStore;
     private KeyValueStore<String, byte[]> ledgerStore;
     private final List<Buffered> buffer = new ArrayList<>();
+    /** Wall-clock time at which the oldest sequence in {@link #buffer} was buffered. */
+    private long oldestBufferedAt;
     private long nextId;
 
     private record Buffered(String id, SensorSequence sequence, long timestamp) {
@@ -99,8 +101,16 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         }
         if (!buffer.isEmpty()) {
             LOG.info("Reloaded {} buffered sequences from {} after a restart", buffer.size(), pendingStoreName);
+            oldestBufferedAt = context.currentSystemTimeMs();
         }
-        context.schedule(config.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        // Flush only a batch whose oldest sequence has waited maxWait, not whatever is buffered at each tick: when a
+        // flush takes longer than maxWait (a full-window pass costs tens of ms whatever the batch), a tick is due after
+        // every record, and flushing then would forecast batches of one or two and fall ever further behind.
+        context.schedule(config.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!buffer.isEmpty() && now - oldestBufferedAt >= config.maxWait().toMillis()) {
+                flush();
+            }
+        });
     }
 
     @Override
@@ -113,6 +123,9 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         String id = String.format("%019d", nextId++);
         byte[] json = SensorSequenceJson.toBytes(s);
         pendingStore.put(id, ByteBuffer.allocate(8 + json.length).putLong(record.timestamp()).put(json).array());
+        if (buffer.isEmpty()) {
+            oldestBufferedAt = context.currentSystemTimeMs();
+        }
         buffer.add(new Buffered(id, s, record.timestamp()));
         if (buffer.size() >= config.batchSize()) {
             flush();
