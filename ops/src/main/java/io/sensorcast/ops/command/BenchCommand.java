@@ -123,18 +123,24 @@ public final class BenchCommand implements Callable<Integer> {
         int brokerSensors = 200;
         int rounds = 15;
         double pace = 200;
-        o.printf("serve: the serve topology (stateful inference) on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n", brokerSensors, rounds, pace);
-        o.flush();
-        java.nio.file.Path dir = Files.createTempDirectory("sensorcast-bench-serve-");
-        try (io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir)) {
-            ServeBenchmark.BrokerResult b = ServeBenchmark.onBroker(broker.bootstrapServers(),
-                    ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20))
-                            .withStatefulInference(true, 72),
-                    brokerSensors, rounds, pace, java.time.Duration.ofMinutes(3));
-            Map<String, Object> params = Map.of("mode", "topology-on-broker", "inference", "stateful", "sensors", brokerSensors, "sequencesPerSecond", pace);
-            out.add(result("serve", params, b.forecastsPerSecond(), "forecasts/s", null, null));
-            out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p50", "sequencesPerSecond", pace), b.p50Ms(), "ms", null, null));
-            out.add(result("serve", Map.of("mode", "topology-on-broker", "latency", "p99", "sequencesPerSecond", pace), b.p99Ms(), "ms", null, null));
+        for (boolean stateful : new boolean[] {true, false}) {
+            String inference = stateful ? "stateful" : "full-window";
+            o.printf("serve: the serve topology (%s inference) on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n",
+                    inference, brokerSensors, rounds, pace);
+            o.flush();
+            java.nio.file.Path dir = Files.createTempDirectory("sensorcast-bench-serve-");
+            try (io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir)) {
+                ServeBenchmark.BrokerResult b = ServeBenchmark.onBroker(broker.bootstrapServers(),
+                        ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20))
+                                .withStatefulInference(stateful, 72),
+                        brokerSensors, rounds, pace, java.time.Duration.ofMinutes(3));
+                out.add(result("serve", Map.of("mode", "topology-on-broker", "inference", inference, "sensors", brokerSensors,
+                        "sequencesPerSecond", pace), b.forecastsPerSecond(), "forecasts/s", null, null));
+                out.add(result("serve", Map.of("mode", "topology-on-broker", "inference", inference, "latency", "p50",
+                        "sequencesPerSecond", pace), b.p50Ms(), "ms", null, null));
+                out.add(result("serve", Map.of("mode", "topology-on-broker", "inference", inference, "latency", "p99",
+                        "sequencesPerSecond", pace), b.p99Ms(), "ms", null, null));
+            }
         }
         return out;
     }
