@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +15,10 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
@@ -152,7 +151,7 @@ public final class IngestBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir)) {
             return run(params, broker.bootstrapServers());
         } finally {
-            deleteRecursively(dir);
+            TemporaryDirectory.deleteRecursively(dir);
         }
     }
 
@@ -235,7 +234,7 @@ public final class IngestBenchmark {
             }
             return seconds;
         } finally {
-            deleteRecursively(stateDir);
+            TemporaryDirectory.deleteRecursively(stateDir);
         }
     }
 
@@ -413,13 +412,6 @@ public final class IngestBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
-    }
 
     /** For development: {@code java … io.sensorcast.ingest.IngestBenchmark [sensors] [steps] [threads] [commitMs] [guarantee]}. */
     public static void main(String[] args) {

@@ -1,13 +1,7 @@
 package io.sensorcast.kafka.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
-
 import io.sensorcast.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.kafka.TemporaryDirectory;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -58,11 +52,11 @@ public final class RealKafkaBroker implements BeforeAllCallback, ParameterResolv
             container.start();
             return new RunningCluster(container.getBootstrapServers(), "testcontainers", container::stop);
         }
-        Path dir = tempDir();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir);
+        TemporaryDirectory dir = TemporaryDirectory.create("sensorcast-test-kafka-");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.path());
         return new RunningCluster(broker.bootstrapServers(), "embedded", () -> {
             broker.close();
-            deleteRecursively(dir);
+            dir.close();
         });
     }
 
@@ -77,21 +71,7 @@ public final class RealKafkaBroker implements BeforeAllCallback, ParameterResolv
         }
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("sensorcast-test-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
-    }
 
     private record RunningCluster(String bootstrapServers, String kind, Runnable stop)
             implements KafkaCluster, AutoCloseable {

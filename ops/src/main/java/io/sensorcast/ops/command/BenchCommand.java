@@ -128,8 +128,8 @@ public final class BenchCommand implements Callable<Integer> {
             o.printf("serve: the serve topology (%s inference) on an embedded broker, %d sensors × %d steps at %.0f sequences/s …%n",
                     inference, brokerSensors, rounds, pace);
             o.flush();
-            java.nio.file.Path dir = Files.createTempDirectory("sensorcast-bench-serve-");
-            try (io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir)) {
+            try (io.sensorcast.kafka.TemporaryDirectory dir = io.sensorcast.kafka.TemporaryDirectory.create("sensorcast-bench-serve-");
+                 io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir.path())) {
                 ServeBenchmark.BrokerResult b = ServeBenchmark.onBroker(broker.bootstrapServers(),
                         ServeConfig.defaults().withTopicPartitions(2).withBatching(256, java.time.Duration.ofMillis(20))
                                 .withStatefulInference(stateful, 72),

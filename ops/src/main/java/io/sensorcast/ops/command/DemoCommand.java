@@ -1,6 +1,5 @@
 package io.sensorcast.ops.command;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +24,7 @@ import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSimulator;
 import io.sensorcast.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.model.ModelConfig;
@@ -206,7 +204,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 }
             }
             if (temporary) {
-                deleteRecursively(dir);
+                TemporaryDirectory.deleteRecursively(dir);
             }
             stop.finished();
         }
@@ -324,13 +322,6 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
-    }
 
     /** Sends readings to sensor-readings on its own thread, pacing event time at {@code speedup}× real time. */
     static final class ReadingPump implements AutoCloseable {
