@@ -119,9 +119,8 @@ public final class GradientLab {
                 clipSettings.add(new ClippingExperiment.Setting(cell, t));
             }
         }
-        PolicyComparison policies = new PolicyComparison(s.policySteps(), s.seed(),
-                ModelConfig.DEFAULT_CLIP_THRESHOLD, PolicyComparison.DEFAULT_VALUE_THRESHOLD);
-        LeadingIndicator indicator = new LeadingIndicator(s.indicatorSteps(), s.seed(), LeadingIndicator.RADIUS, ClippingExperiment.LEARNING_RATE);
+        PolicyComparison policies = new PolicyComparison(s.policySteps(), s.seed());
+        LeadingIndicator indicator = new LeadingIndicator(s.indicatorSteps(), s.seed(), LeadingIndicator.RADIUS, LeadingIndicator.RAMP_LEARNING_RATE);
 
         long total = (long) cases.size() * (s.sequenceLength() + 1) + (long) clipSettings.size() * s.clippingSteps()
                 + s.policySteps() + s.indicatorSteps();

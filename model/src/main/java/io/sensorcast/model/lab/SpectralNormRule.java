@@ -13,14 +13,23 @@ public record SpectralNormRule(double floor, double ratio, int lookback, int hol
     /** The rule as shipped, one step per minute. */
     public static final SpectralNormRule ALERT_RULE_IN_STEPS = new SpectralNormRule(1.0, 1.25, 30, 5);
 
-    /** The first step at which the condition has held for {@code holdFor} steps, or −1. */
+    /** The first step at which the condition holds (the alert turns pending), or −1. */
+    public int firstCondition(List<Double> sigma) {
+        return firstFiring(sigma, 1);
+    }
+
+    /** The first step at which the condition has held for {@code holdFor} steps (the alert fires), or −1. */
     public int firstFiring(List<Double> sigma) {
+        return firstFiring(sigma, holdFor);
+    }
+
+    private int firstFiring(List<Double> sigma, int hold) {
         int held = 0;
         for (int s = 0; s < sigma.size(); s++) {
             double now = sigma.get(s);
             boolean pending = s >= lookback && now > floor && now > ratio * sigma.get(s - lookback);
             held = pending ? held + 1 : 0;
-            if (held >= holdFor) {
+            if (held >= hold) {
                 return s;
             }
         }

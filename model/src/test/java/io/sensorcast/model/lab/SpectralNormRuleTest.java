@@ -18,6 +18,7 @@ class SpectralNormRuleTest {
             sigma.add(s < 10 ? 1.0 : 1.3);
         }
         assertEquals(12, RULE.firstFiring(sigma));
+        assertEquals(10, RULE.firstCondition(sigma));
     }
 
     @Test

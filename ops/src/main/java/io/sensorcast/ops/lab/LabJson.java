@@ -85,6 +85,7 @@ public final class LabJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("spectralNormAlertStep", i.alertStep() < 0 ? null : i.alertStep());
         m.put("firstExplosionStep", i.firstExplosionStep() < 0 ? null : i.firstExplosionStep());
+        m.put("spectralNormFiringStep", i.firingStep() < 0 ? null : i.firingStep());
         m.put("spectralRadius", i.radius());
         m.put("initialSpectralNorm", number(i.initialSpectralNorm()));
         m.put("spectralNorms", numbers(i.run().spectralNorms()));

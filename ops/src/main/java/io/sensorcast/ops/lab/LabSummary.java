@@ -42,8 +42,8 @@ public final class LabSummary {
         }
         LeadingIndicator.Result i = r.indicator();
         b.append(String.format(Locale.ROOT, "%n4. leading indicator, tanh RNN from spectral radius %.2f (σ₁ %.3f)%n", i.radius(), i.initialSpectralNorm()));
-        b.append(String.format(Locale.ROOT, "   SpectralNormHigh condition first holds at step %s; first explosion at step %s; lead %s steps%n",
-                step(i.alertStep()), step(i.firstExplosionStep()),
+        b.append(String.format(Locale.ROOT, "   SpectralNormHigh condition first holds at step %s (fires after its for: at %s); first explosion at step %s; lead %s steps%n",
+                step(i.alertStep()), step(i.firingStep()), step(i.firstExplosionStep()),
                 i.alertStep() >= 0 && i.firstExplosionStep() >= 0 ? String.valueOf(i.firstExplosionStep() - i.alertStep()) : "-"));
         b.append(String.format(Locale.ROOT, "%nelapsed %.1f s%n", r.elapsed().toMillis() / 1000.0));
         return b.toString();
