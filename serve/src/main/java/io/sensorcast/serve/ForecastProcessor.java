@@ -88,6 +88,12 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         this.context = context;
         pendingStore = context.getStateStore(pendingStoreName);
         ledgerStore = context.getStateStore(ledgerStoreName);
+        // Kafka Streams re-initialises this same instance when it revives a corrupted task (e.g. a commit that timed
+        // out while the broker was away): the store is restored to the last commit, so whatever the buffer held
+        // beyond it belongs to the aborted transaction and will be re-read from the input. Keeping it would forecast
+        // those sequences twice.
+        buffer.clear();
+        nextId = 0;
         try (KeyValueIterator<String, byte[]> all = pendingStore.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> kv = all.next();
