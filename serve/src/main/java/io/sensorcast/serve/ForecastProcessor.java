@@ -125,8 +125,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         if (s == null || s.values().length == 0) {
             return;
         }
-        // zero-padded so the in-memory store iterates in arrival order after a restart
-        String id = String.format("%019d", nextId++);
+        String id = bufferId(nextId++);
         byte[] json = SensorSequenceJson.toBytes(s);
         pendingStore.put(id, ByteBuffer.allocate(8 + json.length).putLong(record.timestamp()).put(json).array());
         if (buffer.isEmpty()) {
@@ -136,6 +135,12 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         if (buffer.size() >= config.batchSize()) {
             flush();
         }
+    }
+
+    /** Zero-padded to 19 digits so the store iterates in arrival order after a restart (String.format is ~1 µs). */
+    static String bufferId(long id) {
+        String digits = Long.toString(id);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 
     /** Forecasts every buffered sequence, in arrival order, and forwards the forecasts. */
