@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "  serve.default-model=default  serve.routes=prefix:pump-=pumps,regex:.*\\.rpm=rpm  serve.interval-level=0.8",
                 "  serve.batch-size  serve.max-wait  serve.processing-guarantee=exactly_once_v2  serve.commit-interval",
                 "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve",
-                "  serve.stateful-inference=false (true: one rnnTimeStep per sensor per step, the fast path)"})
+                "  serve.stateful-inference=true (one rnnTimeStep per sensor per step, the fast path; false: a full-window pass each)"})
 public final class ServeCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9403;
     static final Set<String> KEYS = Set.of("serve.default-model", "serve.routes", "serve.interval-level", "serve.batch-size",
@@ -55,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
     String stateDir;
 
     @Option(names = "--stateful-inference", arity = "0..1", fallbackValue = "true",
-            description = "Advance each sensor's recurrent state one step per sequence (rnnTimeStep, re-seeded by a full-window pass every 72 steps) instead of re-running the whole window: the fast path.")
+            description = "true (default): advance each sensor's recurrent state one step per sequence (rnnTimeStep, re-seeded by a full-window pass every 72 steps), the fast path; false: re-run the whole window for every forecast.")
     String statefulInference;
 
     @Override
