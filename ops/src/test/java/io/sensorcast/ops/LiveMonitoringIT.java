@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LiveMonitoringIT {
-    private static final long INJECT_AT = 40;
+    private static final long INJECT_AT = 30;
     private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(2);
     private static final Duration FIRING_DEADLINE = Duration.ofSeconds(60);
     /**
@@ -67,8 +67,11 @@ class LiveMonitoringIT {
     void startDemoAndPrometheus() throws Exception {
         InstalledTools.require("prometheus", "prometheus");
         launched = Instant.now();
+        // The README's demo, defaults included: a healthy run means the configuration users run. (With
+        // --batch-size 16 the trainer sometimes has a real norm spike of its own in the first 40 steps, e.g. step 34:
+        // pre-clip norm 226 against a median of 6.5, which this test rightly reports as an alert on a healthy run.)
         // --duration only bounds an orphaned demo; close() stops it as soon as the tests are done.
-        demo = DemoProcess.start(dir, Duration.ofSeconds(120), "--sensors", "8", "--batch-size", "16",
+        demo = DemoProcess.start(dir, Duration.ofSeconds(120),
                 "--inject-explosion-at", Long.toString(INJECT_AT), "--duration", "10m");
         prometheus = PrometheusServer.start(dir, demo.metricsTarget(), SCRAPE_INTERVAL,
                 List.of(OPS.resolve("prometheus/rules/*.yml")));
