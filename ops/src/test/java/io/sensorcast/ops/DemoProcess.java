@@ -42,7 +42,7 @@ final class DemoProcess implements AutoCloseable {
         Path console = dir.resolve("demo-console.txt");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+                "-Xmx2g", "-cp", testClasspath(),
                 SensorcastCli.class.getName(), "demo", "--metrics-port", "0"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile());
@@ -56,6 +56,12 @@ final class DemoProcess implements AutoCloseable {
             throw e;
         }
         return demo;
+    }
+
+    /** Surefire's own record of the test classpath; java.class.path can be a manifest-only booter jar. */
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
     private void awaitMetricsUrl(Duration within) throws IOException, InterruptedException {

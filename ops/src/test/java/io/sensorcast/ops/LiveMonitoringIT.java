@@ -167,9 +167,14 @@ class LiveMonitoringIT {
         // Grafana runs annotations as range queries over the dashboard's time range: here, the whole run. Every
         // annotation must be valid PromQL (a query error fails here); the rollback mark rightly stays empty, as one
         // corrupted batch does not make the trainer roll back.
+        // The range ends now and starts a whole number of steps earlier, so its last point comes after the explosion
+        // (which the alert has already seen) rather than up to one step before it.
+        Duration step = Duration.ofSeconds(15);
         Instant end = Instant.now();
+        long steps = Duration.between(prometheusStarted, end).toSeconds() / step.toSeconds() + 1;
+        Instant start = end.minus(step.multipliedBy(steps));
         for (Query q : annotations) {
-            int series = prometheus.queryRange(q.expr(), prometheusStarted, end, Duration.ofSeconds(15)).size();
+            int series = prometheus.queryRange(q.expr(), start, end, step).size();
             if (explosionMarks.contains(q)) {
                 assertTrue(series > 0, "no mark for the injected explosion from " + q);
             }
