@@ -72,7 +72,7 @@ class SensorcastCliTest {
 
     @Test
     void shouldSayACommandIsNotAvailableYetInsteadOfPretending() {
-        CliRun run = CliRun.of("soak");
+        CliRun run = CliRun.of("eval");
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("not available in this build yet"), run.err());
     }

@@ -156,7 +156,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             // Stateful one-step inference (rnnTimeStep per sensor, re-seeded by a full-window pass every 72 steps) costs a
             // fraction of a full-window pass, which leaves the two cores to the trainer the demo is about.
             ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
-                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()).withStatefulInference(true, 72),
+                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()),
                     bootstrap, registry);
             open.add(0, serve);
             ForecastTail forecasts = new ForecastTail(bootstrap, 3);
