@@ -24,7 +24,7 @@ import java.util.Map;
 
 /** The lab's PNG charts, drawn with XChart; one method per chart, each returns the file name it wrote. */
 public final class LabCharts {
-    private static final int WIDTH = 900;
+    private static final int WIDTH = 1100;
     private static final int HEIGHT = 520;
     /** Log axes need positive values: anything smaller (an exact zero, underflow) is drawn at this floor. */
     private static final double FLOOR = 1e-30;
@@ -55,9 +55,10 @@ public final class LabCharts {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
             for (int k = 0; k < n.length; k++) {
-                if (Double.isFinite(n[k] / n[0])) {
+                double ratio = n[k] / n[0];
+                if (Double.isFinite(ratio) && ratio > 0) { // a line that stops has reached exactly 0 (IRNN: every unit off once)
                     x.add((double) k);
-                    y.add(Math.max(FLOOR, n[k] / n[0]));
+                    y.add(ratio);
                 }
             }
             maxK = Math.max(maxK, n.length - 1);
@@ -119,16 +120,18 @@ public final class LabCharts {
     }
 
     static String indicator(LeadingIndicator.Result r, Path dir) throws IOException {
-        XYChart chart = xy("Leading indicator: tanh RNN from spectral radius " + r.radius(), "step", "σ₁ (left) · pre-clip norm (right)", false);
+        XYChart chart = xy("Leading indicator: tanh RNN from spectral radius " + r.radius(), "step", "recurrent σ₁", false);
         series(chart, "recurrent σ₁", r.run().spectralNorms());
         XYSeries norms = series(chart, "pre-clip norm", r.run().preClipNorms());
         norms.setYAxisGroup(1);
         chart.getStyler().setYAxisLogarithmic(false);
+        chart.setYAxisGroupTitle(0, "recurrent σ₁");
         chart.setYAxisGroupTitle(1, "pre-clip norm");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         double lo = r.run().spectralNorms().stream().filter(Double::isFinite).mapToDouble(d -> d).min().orElse(0);
         double hi = r.run().spectralNorms().stream().filter(Double::isFinite).mapToDouble(d -> d).max().orElse(1);
         if (r.alertStep() >= 0) {
-            marker(chart, "SpectralNormHigh fires (step " + r.alertStep() + ")", r.alertStep(), lo, hi);
+            marker(chart, "SpectralNormHigh condition holds (step " + r.alertStep() + ")", r.alertStep(), lo, hi);
         }
         if (r.firstExplosionStep() >= 0) {
             marker(chart, "first explosion (step " + r.firstExplosionStep() + ")", r.firstExplosionStep(), lo, hi);
@@ -144,8 +147,10 @@ public final class LabCharts {
     private static XYChart xy(String title, String xTitle, String yTitle, boolean logY) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         chart.getStyler().setYAxisLogarithmic(logY);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        chart.getStyler().setXAxisTickMarkSpacingHint(80);
+        chart.getStyler().setYAxisTickMarkSpacingHint(40);
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         return chart;
