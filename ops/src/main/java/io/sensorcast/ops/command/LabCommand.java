@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 "networks, trainer, clipping policies and explosion detector. Four experiments: gradient flow through time",
                 "(tanh RNN at spectral radius 0.9/1.0/1.1, IRNN, LSTM with forget bias 0/1), clipping on a long-range task,",
                 "clipping policies side by side, and the spectral norm as a leading indicator. Prints a summary table and",
-                "writes DIR/lab.json, DIR/lab.html and PNG charts. Full run: a few minutes on 2 cores; --quick: about a minute.",
+                "writes DIR/lab.json, DIR/lab.html and PNG charts. --quick does about a third of the work of a full run.",
                 "Example:  sensorcast lab --quick --out lab-report"})
 public final class LabCommand implements Callable<Integer> {
     @Spec
@@ -28,7 +28,7 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "lab-report", description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--quick", description = "Smaller sizes (T = 80, fewer training steps): the same effects, in about a fifth of the time.")
+    @Option(names = "--quick", description = "Smaller sizes (T = 80, 100 steps per clipping run): the same effects, about a third of the work.")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Seed of every network and series (default: ${DEFAULT-VALUE}).")
