@@ -12,6 +12,7 @@ import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,11 +66,13 @@ public final class IngestCommand implements Callable<Integer> {
         flags.put("ingest.window", window);
         flags.put("ingest.max-gap", maxGap);
         flags.put("ingest.state-dir", stateDir);
-        IngestConfig cfg = ingestConfig(Settings.load(KEYS, config, System.getenv(), flags));
+        Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
+        IngestConfig cfg = ingestConfig(settings).withStreamsOverrides(settings.kafkaClient());
 
         PrometheusMeterRegistry registry = Telemetry.registry("ingest");
         try (IngestService service = IngestService.start(cfg, kafka.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
+                    () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s -> %s (step %s, window %d)", cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window()));
         }
     }
