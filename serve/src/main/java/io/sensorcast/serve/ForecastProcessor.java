@@ -2,6 +2,7 @@ package io.sensorcast.serve;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,7 +119,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         // Flush only a batch whose oldest sequence has waited maxWait, not whatever is buffered at each tick: when a
         // flush takes longer than maxWait (a full-window pass costs tens of ms whatever the batch), a tick is due after
         // every record, and flushing then would forecast batches of one or two and fall ever further behind.
-        context.schedule(config.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
+        // checked five times per maxWait, so a partial batch waits at most ~1.2 × maxWait, not up to twice it
+        context.schedule(Duration.ofMillis(Math.max(1, config.maxWait().toMillis() / 5)), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (!buffer.isEmpty() && now - oldestBufferedAt >= config.maxWait().toMillis()) {
                 flush();
             }
