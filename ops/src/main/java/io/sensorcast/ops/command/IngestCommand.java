@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs the ingest service until Ctrl-C: sensor-readings -> sensor-sequences, bad readings to sensor-readings.dlq.",
                 "Settings (defaults in IngestConfig; --config FILE, then env SENSORCAST_INGEST_<KEY>, then flags):",
                 "  ingest.step=1m  ingest.grace=2m  ingest.max-gap=5  ingest.window=96  ingest.hop=1",
-                "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=100ms",
+                "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=20ms",
                 "  ingest.stream-threads=1  ingest.state-dir=(Kafka Streams default)  ingest.partitions=6  ingest.application-id=sensorcast-ingest"})
 public final class IngestCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9401;
