@@ -14,6 +14,7 @@ import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +73,7 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put("serve.stateful-inference", statefulInference);
         flags.put("serve.require-signed", requireSigned);
         Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
-        ServeConfig cfg = serveConfig(settings);
+        ServeConfig cfg = serveConfig(settings).withStreamsOverrides(settings.kafkaClient());
         if (settings.has("serve.require-signed") && settings.bool("serve.require-signed") && cfg.hmacKey().isEmpty()) {
             // without a key any well-formed checkpoint goes live: an operator who asked for signatures must not get that
             throw new IllegalArgumentException("--require-signed needs the checkpoint key in SENSORCAST_CHECKPOINT_HMAC_KEY");
@@ -81,6 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
         try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
+                    () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s + %s -> %s", cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic()));
         }
     }

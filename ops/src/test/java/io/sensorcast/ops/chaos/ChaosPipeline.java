@@ -87,12 +87,30 @@ final class ChaosPipeline implements AutoCloseable {
         return services.get(s);
     }
 
-    /** Stops the broker cleanly (SIGTERM) and starts it again on the same port and data directory. */
-    Duration restartBroker() {
+    /** Stops the broker cleanly (SIGTERM); {@link #startBrokerAgain()} brings it back on the same port and data directory. */
+    void stopBroker() {
         broker.stop();
+    }
+
+    /** Starts the stopped broker on the same port and data directory; returns once it answers. */
+    Duration startBrokerAgain() {
         long t0 = System.nanoTime();
         startBroker();
         return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** The HTTP status of the service's readiness check ({@code /health}): 200 ready, 503 not. */
+    int health(Service s) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metricsPorts.get(s) + "/health")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The service's Prometheus scrape. */

@@ -44,6 +44,12 @@ class PipelineCrashIT {
     /** Steps fed around each fault: 60 steps × 20 sensors, one step every 50 ms; the fault lands half-way. */
     private static final int STEPS_PER_FAULT = 60;
     private static final long PAUSE_MS = 50;
+    /**
+     * Longer than every client timeout the services run with: the producers' 60 s {@code max.block.ms} (the trainer's
+     * too), the trainer's 60 s transaction timeout, Kafka Streams' 10 s transaction timeout under exactly-once and the
+     * 30 s request timeout; before the services recovered by themselves, serve and the trainer died in such an outage.
+     */
+    private static final Duration BROKER_OUTAGE = Duration.ofSeconds(75);
     private static final Pattern RESUMED = Pattern.compile("trainer resumed model=\\[default] version=\\[(\\d+)]");
 
     private ChaosPipeline pipeline;
@@ -145,23 +151,61 @@ class PipelineCrashIT {
 
     @Test
     @Order(4)
-    @org.junit.jupiter.api.Disabled("Fails when the broker is away longer than the clients' 60 s max.block.ms (seen at load 27 on"
-            + " 2 cores): serve's Streams thread dies on a producer TimeoutException (default uncaught handler SHUTDOWN_CLIENT)"
-            + " and the trainer loop ends on the same timeout; needs an uncaught-exception handler that replaces the thread and a"
-            + " supervised trainer loop (issue 10, not done)")
-    void shouldContinueWithNothingLostWhenTheBrokerRestartsUnderRunningServices() {
+    @org.junit.jupiter.api.Disabled("Flaky (1 pass of the recovery checks in 2 runs at load 20-30): in one run every /health went 503"
+            + " and back to 200 and sequences and forecasts were exactly once, but the trainer committed checkpoint v7 twice (fixed"
+            + " since: TrainerLoop no longer commits on the way out of a failed loop); in the next run ingest stayed silent after"
+            + " the broker returned (the broker logged OutOfOrderSequenceException 'no existing state' for ingest's transactional"
+            + " producer) and the test timed out. Not yet diagnosed (issue 10).")
+    void shouldContinueWithNothingLostWhenTheBrokerIsAwayLongerThanTheClientTimeouts() {
+        List<Long> versionsBefore = TopicAudit.read(pipeline.bootstrapServers()).checkpointVersions();
         CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed.feed(STEPS_PER_FAULT, PAUSE_MS));
         sleep(STEPS_PER_FAULT * PAUSE_MS / 2);
-        Duration down = pipeline.restartBroker();
+        pipeline.stopBroker();
+        long down = System.nanoTime();
+        for (Service s : Service.values()) {
+            ChaosPipeline.awaitTrue(Duration.ofSeconds(30), () -> pipeline.health(s) == 503,
+                    s + " /health reports the outage\n" + pipeline.service(s).tail());
+        }
+        Duration unready = Duration.ofNanos(System.nanoTime() - down);
+        sleep(Math.max(0, BROKER_OUTAGE.toMillis() - (System.nanoTime() - down) / 1_000_000));
+        pipeline.assertAllAlive();
+        Duration outage = Duration.ofNanos(System.nanoTime() - down);
+        Duration brokerStart = pipeline.startBrokerAgain();
         long t0 = System.nanoTime();
         feeding.join();
+        for (Service s : Service.values()) {
+            ChaosPipeline.awaitTrue(Duration.ofMinutes(3), () -> pipeline.health(s) == 200,
+                    s + " /health ready again by itself\n" + pipeline.service(s).tail());
+        }
+        Duration ready = Duration.ofNanos(System.nanoTime() - t0);
         awaitCaughtUp(Duration.ofMinutes(5));
         Duration recovery = Duration.ofNanos(System.nanoTime() - t0);
+        // the trainer carries on from its last committed checkpoint: a new version after the outage, numbering unbroken
+        ChaosPipeline.awaitTrue(Duration.ofMinutes(2), () -> {
+            feed.feed(1, 0);
+            return TopicAudit.read(pipeline.bootstrapServers()).checkpointVersions().size() > versionsBefore.size();
+        }, "a checkpoint after the outage\n" + pipeline.service(TRAIN).tail());
+        awaitCaughtUp(Duration.ofMinutes(2));
 
-        pipeline.assertAllAlive();
-        assertExactlyOnce(null, recovery);
-        System.out.printf("chaos broker restart: broker back after %.1f s, pipeline caught up %.1f s later%n",
-                down.toMillis() / 1000.0, recovery.toMillis() / 1000.0);
+        TopicAudit a = assertExactlyOnce(null, recovery);
+        List<Long> versions = a.checkpointVersions();
+        for (int i = 1; i < versions.size(); i++) {
+            assertTrue(versions.get(i) > versions.get(i - 1), "checkpoint versions strictly increase: " + versions);
+        }
+        System.out.printf("chaos broker restart: broker away %.1f s (every /health 503 within %.1f s), broker start %.1f s,"
+                        + " every /health 200 %.1f s and pipeline caught up %.1f s after it was back; stream threads replaced:"
+                        + " ingest %s, serve %s; trainer loop restarts %s; checkpoint versions %s%n",
+                outage.toMillis() / 1000.0, unready.toMillis() / 1000.0, brokerStart.toMillis() / 1000.0,
+                ready.toMillis() / 1000.0, recovery.toMillis() / 1000.0,
+                metric(INGEST, "sensorcast_stream_threads_replaced_total"), metric(SERVE, "sensorcast_stream_threads_replaced_total"),
+                metric(TRAIN, "sensorcast_trainer_loop_restarts_total"), versions);
+    }
+
+    /** The sum of a counter's samples in the service's scrape, or "none" when it is not there. */
+    private String metric(Service s, String name) {
+        return pipeline.scrape(s).lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .reduce(Double::sum).map(v -> String.valueOf(v.longValue())).orElse("none");
     }
 
     /** Feeds a burst, kills the service half-way (kill -9), starts it again; returns the time to catch up after the restart. */
