@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.ops.NativeThreads;
 import io.sensorcast.ops.eval.AccuracyReport;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.slf4j.LoggerFactory;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replays a CSV series through the ingest topology, the trainer and the serve topology (in process,",
@@ -105,6 +108,10 @@ public final class EvalCommand implements Callable<Integer> {
         EvalSettings settings = new EvalSettings(csv, timeColumn, valueColumn, step, season, split, passes, patience,
                 maxGap, model);
         NativeThreads.configure();
+        // serve logs every model swap and ingest every dead letter: right for a service, noise around a progress bar
+        // (the report counts dead letters, and a rejected checkpoint fails the run)
+        quiet("io.sensorcast.serve.CheckpointLoader", Level.WARN);
+        quiet("io.sensorcast.ingest.internals.DeadLetterWriter", Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
         EvalReport report = new EvalRunner(settings, err).run();
         AccuracyReport.write(report, out);
@@ -113,5 +120,11 @@ public final class EvalCommand implements Callable<Integer> {
         o.println("report: " + out.resolve(AccuracyReport.HTML) + " and " + out.resolve(AccuracyReport.JSON));
         o.flush();
         return 0;
+    }
+
+    private static void quiet(String logger, Level level) {
+        if (LoggerFactory.getLogger(logger) instanceof Logger l) {
+            l.setLevel(level);
+        }
     }
 }

@@ -34,8 +34,9 @@ public final class AccuracyReport {
         out.println(String.format(Locale.ROOT, "%s: %d rows, split %d/%d/%d, step %s, window %d, horizon %d, season %d steps",
                 r.series(), r.rows(), r.split().train(), r.split().validation(), r.split().test(),
                 Duration.ofMillis(r.stepMs()), r.window(), r.horizon(), r.season()));
-        out.println(String.format(Locale.ROOT, "frozen model: best of %d passes = pass %d; %d test origins; %.0f s",
-                r.passes(), r.bestPass(), r.testOrigins(), r.seconds()));
+        out.println(String.format(Locale.ROOT, "frozen model: best of %d passes = pass %d; %d test origins; %d sequences, "
+                        + "%d dead letters; %.0f s", r.passes(), r.bestPass(), r.testOrigins(), r.sequences(), r.deadLetters(),
+                r.seconds()));
         out.println(table("test", r.results()));
         out.println(table("validation (used to choose settings)", r.validation()));
         out.println("normalised = z-score with the train rows' mean and std; " + PUBLISHED);

@@ -36,7 +36,9 @@ public final class IngestReplay {
             IngestConfig c = config.withStateDir(state.path());
             Properties props = c.streamsProperties("in-process:9092");
             try (TopologyTestDriver driver = new TopologyTestDriver(IngestTopology.build(c, new SimpleMeterRegistry()),
-                    props, Instant.ofEpochMilli(0L))) {
+                    // ingest's timestamp bounds are relative to the wall clock (readings more than a day ahead of it
+                    // are rejected), so the driver's wall clock is the real one, not its default of epoch 0
+                    props, Instant.now())) {
                 var in = driver.createInputTopic(c.readingsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
                 var out = driver.createOutputTopic(c.sequencesTopic(), new StringDeserializer(),
                         SensorSequenceJson.serde().deserializer());

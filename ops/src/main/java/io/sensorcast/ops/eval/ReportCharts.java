@@ -55,6 +55,7 @@ public final class ReportCharts {
 
     static XYChart errorByHorizon(EvalReport r) {
         XYChart c = base("Test MSE by lead (normalised, train statistics)", "lead (steps ahead)", "MSE");
+        c.getStyler().setMarkerSize(5);
         double[] x = new double[r.horizon()];
         for (int k = 0; k < x.length; k++) {
             x[k] = k + 1;
@@ -130,7 +131,7 @@ public final class ReportCharts {
     private static XYChart base(String title, String x, String y) {
         XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        c.getStyler().setMarkerSize(4);
+        c.getStyler().setMarkerSize(0); // thousands of points: lines only (error by lead sets its own markers)
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         return c;
