@@ -112,6 +112,7 @@ public final class EvalCommand implements Callable<Integer> {
         // (the report counts dead letters, and a rejected checkpoint fails the run)
         quiet("io.sensorcast.serve.CheckpointLoader", Level.WARN);
         quiet("io.sensorcast.ingest.internals.DeadLetterWriter", Level.ERROR);
+        quiet("org.apache.kafka.streams.processor.internals.StateDirectory", Level.ERROR); // our temp dirs are deliberate
         PrintWriter err = spec.commandLine().getErr();
         EvalReport report = new EvalRunner(settings, err).run();
         AccuracyReport.write(report, out);

@@ -129,9 +129,10 @@ public final class EvalRunner {
         double bestMse = Double.POSITIVE_INFINITY;
         int bestPass = 0;
         int pass = 0;
+        String lastValidation = "";
         while (pass < settings.passes() && pass - bestPass < settings.patience()) {
             pass++;
-            progress.phase("frozen model: pass " + pass + "/" + settings.passes());
+            progress.phase("frozen model: pass " + pass + "/" + settings.passes() + lastValidation);
             List<SensorSequence> order = new ArrayList<>(trainWindows);
             Collections.shuffle(order, shuffle);
             for (int i = 0; i < order.size(); i += batch) {
@@ -141,6 +142,7 @@ public final class EvalRunner {
             double mse = valOrigins.isEmpty() ? history.get(history.size() - 1).loss()
                     : validationMse(trainer, valOrigins, steps, stats, h);
             validationMse.add(mse);
+            lastValidation = String.format(java.util.Locale.ROOT, " (validation MSE %.4f after pass %d)", mse, pass);
             if (mse < bestMse || best == null) {
                 bestMse = mse;
                 bestPass = pass;

@@ -54,7 +54,7 @@ public final class ProgressBar {
         lastPhase = phase;
         int filled = WIDTH * percent / 100;
         long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
-        out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %-40s %dm %02ds", "#".repeat(filled), ".".repeat(WIDTH - filled),
+        out.print(String.format(Locale.ROOT, "\r[%s%s] %3d%%  %-70s %dm %02ds", "#".repeat(filled), ".".repeat(WIDTH - filled),
                 percent, phase, s / 60, s % 60));
         out.flush();
     }
