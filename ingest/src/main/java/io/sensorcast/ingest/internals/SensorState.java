@@ -16,7 +16,8 @@ import io.sensorcast.ingest.SensorSequence;
  * for the rules; this class implements them for one sensor, with no Kafka in sight.
  */
 public final class SensorState {
-    private static final byte FORMAT = 1;
+    // 2 dropped each open step's arrival time (format 1); both are read
+    private static final byte FORMAT = 2;
     private static final long NONE = Long.MIN_VALUE;
 
     /** Outcome of {@link #add}. */
@@ -38,7 +39,6 @@ public final class SensorState {
         final long index;
         double sum;
         int count;
-        long arrivedAt;
         long[] seen;
 
         OpenStep(long index, int capacity) {
@@ -85,11 +85,10 @@ public final class SensorState {
         }
         step.seen[step.count++] = ts;
         step.sum += value;
-        step.arrivedAt = Math.max(step.arrivedAt, arrivedAt);
         if (ts > streamTime) {
             streamTime = ts;
         }
-        closeSteps(sensor, c, out);
+        closeSteps(sensor, c, arrivedAt, out);
         return Outcome.ACCEPTED;
     }
 
@@ -106,7 +105,10 @@ public final class SensorState {
         return s;
     }
 
-    private void closeSteps(String sensor, IngestConfig c, Consumer<SensorSequence> out) {
+    // Sequences are stamped with the arrival of the reading that closed their step, not of the step's own newest
+    // reading: the wait for event time to pass end + grace is the user's lateness tolerance, not processing latency,
+    // and with 1-minute steps it alone would be minutes.
+    private void closeSteps(String sensor, IngestConfig c, long closedBy, Consumer<SensorSequence> out) {
         long stepMs = c.stepMs();
         while (!open.isEmpty() && (open.get(0).index + 1) * stepMs + c.graceMs() <= streamTime) {
             OpenStep s = open.remove(0);
@@ -120,12 +122,12 @@ public final class SensorState {
                     long before = lastStep;
                     for (long g = 1; g <= gap; g++) {
                         double filled = lastValue + (mean - lastValue) * g / (gap + 1);
-                        append(sensor, before + g, filled, (byte) 0, s.arrivedAt, c, out);
+                        append(sensor, before + g, filled, (byte) 0, closedBy, c, out);
                     }
                 }
             }
             stats.add(mean, c.forgettingFactor());
-            append(sensor, s.index, mean, (byte) 1, s.arrivedAt, c, out);
+            append(sensor, s.index, mean, (byte) 1, closedBy, c, out);
             lastValue = mean;
         }
     }
@@ -169,12 +171,12 @@ public final class SensorState {
     public byte[] toBytes() {
         int openBytes = 0;
         for (OpenStep s : open) {
-            openBytes += 8 + 8 + 4 + 8 + 8 * s.count;
+            openBytes += 8 + 8 + 4 + 8 * s.count;
         }
         ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + openBytes + 4 + 8 + 8 + 8 + 8 + 24 + size * 5);
         b.put(FORMAT).putInt(values.length).putLong(streamTime).putInt(open.size());
         for (OpenStep s : open) {
-            b.putLong(s.index).putDouble(s.sum).putInt(s.count).putLong(s.arrivedAt);
+            b.putLong(s.index).putDouble(s.sum).putInt(s.count);
             for (int i = 0; i < s.count; i++) {
                 b.putLong(s.seen[i]);
             }
@@ -191,7 +193,7 @@ public final class SensorState {
     public static SensorState fromBytes(byte[] bytes, int window) {
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte format = b.get();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IllegalStateException("unknown sensor state format " + format);
         }
         b.getInt(); // stored window size
@@ -202,7 +204,9 @@ public final class SensorState {
             OpenStep s = new OpenStep(b.getLong(), 0);
             s.sum = b.getDouble();
             s.count = b.getInt();
-            s.arrivedAt = b.getLong();
+            if (format == 1) {
+                b.getLong();
+            }
             s.seen = new long[Math.max(2, s.count)];
             for (int i = 0; i < s.count; i++) {
                 s.seen[i] = b.getLong();
