@@ -74,6 +74,7 @@ public final class ReportCharts {
 
     static XYChart training(EvalReport r) {
         XYChart c = base("Training curve", "training step", "MSE (normalised)");
+        c.getStyler().setMarkerSize(7); // for the per-pass validation points; the lines below have no markers
         List<EvalReport.TrainingStep> steps = r.stepReports();
         double[] x = range(steps.size());
         double[] loss = smoothed(steps.stream().mapToDouble(EvalReport.TrainingStep::loss).toArray(), 20);
