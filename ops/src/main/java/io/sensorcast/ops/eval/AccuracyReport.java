@@ -146,6 +146,11 @@ public final class AccuracyReport {
                         + "horizon %d, season %d steps. Frozen model: best of %d passes on validation (pass %d). %d test origins.</p>%n",
                 r.rows(), r.split().train(), r.split().validation(), r.split().test(), Duration.ofMillis(r.stepMs()),
                 r.window(), r.horizon(), r.season(), r.passes(), r.bestPass(), r.testOrigins()));
+        sb.append(String.format(Locale.ROOT, "<p>Model: %s %d×%d, inputs %s, batch %d, Adam %.0e → %.0e, %s clipping at %.0f.</p>%n",
+                r.model().cell().code(), r.model().layers(), r.model().hidden(),
+                r.model().reReferenceInputs() ? "re-referenced to the last value" : "plain", r.model().batchSize(),
+                r.model().learningRate(), r.model().onlineLearningRate(),
+                r.model().clippingPolicy().name().toLowerCase(Locale.ROOT).replace('_', '-'), r.model().clipThreshold()));
         sb.append("<h2>Test span</h2>\n").append(htmlTable(r.results()));
         sb.append("<p>MSE and MAE are z-scored with the train rows' mean and std (the published tables' convention); "
                 + "raw columns are in the series' units; MASE scales MAE by the train span's one-step naive MAE. ")
