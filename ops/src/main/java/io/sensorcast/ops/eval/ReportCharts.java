@@ -100,6 +100,7 @@ public final class ReportCharts {
     static XYChart gradientNorm(EvalReport r) {
         XYChart c = base("Pre-clip gradient norm per step", "training step", "global norm (DL4J units)");
         c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setMarkerSize(10); // for the explosion crosses; the lines have no markers
         List<EvalReport.TrainingStep> steps = r.stepReports();
         double[] x = range(steps.size());
         double[] norms = steps.stream().mapToDouble(s -> Double.isFinite(s.preClipNorm()) && s.preClipNorm() > 0
