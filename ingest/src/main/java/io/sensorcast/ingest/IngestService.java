@@ -2,6 +2,7 @@ package io.sensorcast.ingest;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,7 +11,10 @@ import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StreamsReadiness;
+import io.sensorcast.kafka.ClusterReachability;
+import io.sensorcast.kafka.StreamThreadRecovery;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +35,12 @@ public final class IngestService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ClusterReachability cluster;
 
-    private IngestService(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+    private IngestService(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ClusterReachability cluster) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.cluster = cluster;
     }
 
     /** Creates missing topics (within {@code 30 s}), then starts the streams client; returns without waiting for RUNNING. */
@@ -43,16 +49,21 @@ public final class IngestService implements AutoCloseable {
     }
 
     public static IngestService start(IngestConfig config, String bootstrapServers, MeterRegistry registry, Duration topicTimeout) {
-        List<String> created = TopicAdministrator.ensureTopics(bootstrapServers, topicsFor(config), topicTimeout);
+        java.util.Properties props = config.streamsProperties(bootstrapServers);
+        // the admin view of the streams settings: bootstrap servers plus any security settings, for every client
+        Map<String, Object> adminConfig = new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-admin");
+        List<String> created = TopicAdministrator.ensureTopics(adminConfig, topicsFor(config), topicTimeout);
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
-        KafkaStreams streams = new KafkaStreams(IngestTopology.build(config, registry), config.streamsProperties(bootstrapServers));
+        KafkaStreams streams = new KafkaStreams(IngestTopology.build(config, registry), props);
         streams.setStateListener((now, before) -> LOG.info("Ingest state {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(new StreamThreadRecovery("ingest", registry));
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
+        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
         streams.start();
-        return new IngestService(streams, metrics);
+        return new IngestService(streams, metrics, cluster);
     }
 
     /** The topics ingest reads and writes, as {@link Topics} declares them, under the configured names. */
@@ -77,6 +88,19 @@ public final class IngestService implements AutoCloseable {
         return streams.state().isRunningOrRebalancing();
     }
 
+    /**
+     * Readiness: processing (or rebalancing) and the cluster answers. During a broker outage Kafka Streams stays
+     * RUNNING, so this is what tells an orchestrator or a load balancer that nothing moves.
+     */
+    public boolean isReady() {
+        return isRunning() && cluster.reachable();
+    }
+
+    /** The state behind {@link #isReady()}, e.g. "RUNNING, cluster unreachable for 12 s". */
+    public String readinessState() {
+        return streams.state() + ", cluster " + cluster.describe();
+    }
+
     /** Waits until RUNNING; false if it did not get there in time or stopped. */
     public boolean awaitRunning(Duration timeout) {
         return StreamsReadiness.awaitRunning(streams, timeout);
@@ -88,6 +112,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        cluster.close();
         streamsMetrics.close();
         streams.close(timeout);
     }

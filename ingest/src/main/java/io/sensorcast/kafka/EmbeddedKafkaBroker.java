@@ -55,12 +55,48 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int brokerPort = port == 0 ? freePort() : port;
         // The controller's port cannot be 0: startup() then waits forever for a quorum it cannot address.
         int controllerPort = freePort();
+        return start(brokerPort, dataDir, brokerProperties(brokerPort, controllerPort, dataDir));
+    }
+
+    /**
+     * A broker whose client port only speaks SASL_PLAINTEXT with SCRAM-SHA-256, and one user, {@code user}, with
+     * {@code password}: for testing that clients pass their security settings through. The broker talks to itself
+     * on a second, plaintext listener on another port, which is also how the user is created (SCRAM credentials live in
+     * the cluster metadata, so they can only be added once the broker runs). No authoriser: any authenticated
+     * user may do anything.
+     */
+    public static EmbeddedKafkaBroker startWithScramUser(Path dataDir, String user, String password) {
+        int brokerPort = freePort();
+        int internalPort = freePort();
+        Properties p = brokerProperties(brokerPort, freePort(), dataDir);
+        String controller = p.getProperty("listeners").substring(p.getProperty("listeners").indexOf(",CONTROLLER"));
+        p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort + controller);
+        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", "INTERNAL");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+        p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        EmbeddedKafkaBroker broker = start(brokerPort, dataDir, p);
+        Properties admin = new Properties();
+        admin.put("bootstrap.servers", "127.0.0.1:" + internalPort);
+        try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            a.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                    password))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            broker.close();
+            throw new IllegalStateException("cannot create SCRAM user " + user + ": " + e.getMessage(), e);
+        }
+        return broker;
+    }
+
+    private static EmbeddedKafkaBroker start(int brokerPort, Path dataDir, Properties properties) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create broker data directory " + dataDir, e);
         }
-        KafkaConfig config = new KafkaConfig(brokerProperties(brokerPort, controllerPort, dataDir), false);
+        KafkaConfig config = new KafkaConfig(properties, false);
         formatIfNew(config, dataDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {

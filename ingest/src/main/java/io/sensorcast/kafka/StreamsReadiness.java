@@ -4,8 +4,11 @@ import java.time.Duration;
 
 import org.apache.kafka.streams.KafkaStreams;
 
-/** Waiting for a Kafka Streams client to process, shared by every Sensorcast streams service. */
+/** Waiting for a Kafka Streams client to process, and how readiness probes the cluster, shared by every Sensorcast service. */
 public final class StreamsReadiness {
+    /** How often a service asks whether the cluster answers ({@link ClusterReachability}), for its readiness. */
+    public static final Duration PROBE_EVERY = Duration.ofSeconds(2);
+
     private StreamsReadiness() {
     }
 

@@ -28,8 +28,21 @@ public final class TopicAdministrator {
 
     /** Returns the names of the topics that had to be created. */
     public static List<String> ensureTopics(String bootstrapServers, Collection<TopicSpec> topics, Duration timeout) {
+        return ensureTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics, timeout);
+    }
+
+    /**
+     * As {@link #ensureTopics(String, Collection, Duration)}, with an Admin client built from {@code clientConfig}:
+     * {@code bootstrap.servers} plus any security settings (TLS, SASL) the cluster needs.
+     */
+    public static List<String> ensureTopics(Map<String, ?> clientConfig, Collection<TopicSpec> topics, Duration timeout) {
+        String bootstrapServers = String.valueOf(clientConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        clientConfig.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
         // Without this the admin client keeps retrying an unresolvable or refused address for the whole timeout

@@ -26,7 +26,7 @@ import java.util.Locale;
  * <tr><td>lrRecoverySteps</td><td>200</td><td>healthy steps for a halved rate to grow back (geometrically) to its schedule</td></tr>
  * <tr><td>goodSnapshotEvery</td><td>20</td><td>steps between "last good weights" copies (taken only when no explosion in the window)</td></tr>
  * <tr><td>batchSize</td><td>32</td><td>windows across sensors per step</td></tr>
- * <tr><td>spectralNormEvery</td><td>50</td><td>steps between largest-singular-value probes of each recurrent matrix</td></tr>
+ * <tr><td>spectralNormEvery</td><td>50</td><td>steps between largest-singular-value probes of each recurrent matrix (also probed at the first step)</td></tr>
  * <tr><td>seed</td><td>42</td><td></td></tr>
  * </table>
  *

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * (snapshot restored: the parameters do not change at all), a spike keeps the clipped update and emits an event,
  * repeated explosions restore the last good weights (copied every {@code goodSnapshotEvery} quiet steps) and halve
  * the learning rate, which then grows back geometrically over {@code lrRecoverySteps} healthy steps; (5) metrics,
- * events, and every {@code spectralNormEvery} steps the recurrent matrices' σ₁.
+ * events, and at the first step and every {@code spectralNormEvery} steps the recurrent matrices' σ₁.
  *
  * <p><b>Learning rate.</b> {@link ModelConfig#scheduledLearningRate(long)} (1e-3 while young, annealed to the
  * online rate 1e-4) times the back-off multiplier. It is set on the layers' updater configs, which DL4J's updaters
@@ -121,6 +121,7 @@ public final class OnlineTrainer {
         beforeStep = new Snapshot(network);
         lastGood = new Snapshot(network);
         appliedLr = Double.NaN;
+        lastSpectral = Map.of();
         applyLearningRate();
     }
 
@@ -260,7 +261,9 @@ public final class OnlineTrainer {
         if (!nonFinite && step % config.goodSnapshotEvery() == 0 && detector.quietFor(step - 1, config.rollbackWindow())) {
             lastGood.copyFrom(network);
         }
-        if (config.spectralNormEvery() > 0 && step % config.spectralNormEvery() == 0) {
+        // Also at the first step of a new or restored network: dashboards and the leading-indicator alert get a value
+        // (and a baseline) from the start instead of after spectralNormEvery steps.
+        if (config.spectralNormEvery() > 0 && (step % config.spectralNormEvery() == 0 || lastSpectral.isEmpty())) {
             lastSpectral = SpectralNorm.recurrentLayers(network);
             lastSpectral.forEach(metrics::spectralNorm);
         }

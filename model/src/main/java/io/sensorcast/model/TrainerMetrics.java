@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <tr><td>Counter {@code sensorcast.trainer.gradient.explosions{kind}}</td><td>{@code sensorcast_trainer_gradient_explosions_total}</td></tr>
  * <tr><td>Counter {@code sensorcast.trainer.rollbacks}</td><td>{@code sensorcast_trainer_rollbacks_total}</td></tr>
  * <tr><td>Counter {@code sensorcast.trainer.steps}</td><td>{@code sensorcast_trainer_steps_total}</td></tr>
+ * <tr><td>Counter {@code sensorcast.trainer.loop.restarts}</td><td>{@code sensorcast_trainer_loop_restarts_total}</td></tr>
  * <tr><td>Gauges {@code sensorcast.trainer.loss}, {@code .prequential.mae}, {@code .learning.rate}</td><td>same with {@code _}</td></tr>
  * <tr><td>Gauge {@code sensorcast.trainer.recurrent.spectral.norm{layer}}</td><td>{@code sensorcast_trainer_recurrent_spectral_norm}</td></tr>
  * </table>
@@ -45,6 +46,7 @@ public final class TrainerMetrics {
     private final Counter clipped;
     private final Counter rollbacks;
     private final Counter steps;
+    private final Counter loopRestarts;
     private final Map<GradientEvent.Kind, Counter> explosions = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicDouble> spectral = new ConcurrentHashMap<>();
     private final AtomicDouble lastNorm = new AtomicDouble(Double.NaN);
@@ -100,6 +102,9 @@ public final class TrainerMetrics {
                 .description("Roll-backs to the last good weights after repeated gradient explosions").tags(common).register(registry);
         steps = Counter.builder("sensorcast.trainer.steps")
                 .description("Training steps (minibatches) processed, skipped ones included").tags(common).register(registry);
+        loopRestarts = Counter.builder("sensorcast.trainer.loop.restarts")
+                .description("Trainer loops started again from the last checkpoint after a transient Kafka error")
+                .tags(common).register(registry);
         for (GradientEvent.Kind k : GradientEvent.Kind.values()) {
             explosions.put(k, Counter.builder("sensorcast.trainer.gradient.explosions")
                     .description("Gradient explosions detected, by kind").tags(common).tag("kind", k.code()).register(registry));
@@ -131,6 +136,11 @@ public final class TrainerMetrics {
         out[n++] = threshold;
         out[n++] = 2 * threshold;
         return Arrays.stream(out, 0, n).distinct().sorted().toArray();
+    }
+
+    /** A failed trainer loop is being started again (see {@link TrainerService}). */
+    public void loopRestarted() {
+        loopRestarts.increment();
     }
 
     public MeterRegistry registry() {

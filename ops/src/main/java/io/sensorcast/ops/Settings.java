@@ -21,10 +21,19 @@ import io.sensorcast.ops.command.DurationConverter;
  * variables, then command-line flags. Keys are dotted and prefixed by the service, e.g. {@code ingest.grace=30s};
  * the matching environment variable is {@code SENSORCAST_INGEST_GRACE}. A key the service does not know is an error,
  * so a typo never silently leaves a default in place.
+ *
+ * <p><b>Kafka client settings</b> pass through to every Kafka client of the service (producers, consumers, Kafka
+ * Streams, admin): {@code kafka.<client key>} in the file, e.g. {@code kafka.security.protocol=SASL_SSL}, or
+ * {@code SENSORCAST_KAFKA_<KEY>} in the environment, e.g. {@code SENSORCAST_KAFKA_SASL_JAAS_CONFIG} for
+ * {@code sasl.jaas.config} (the environment is the place for secrets). Kafka validates them; their values are never
+ * logged nor put in an error message here.
  */
 public final class Settings {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final Map<String, String> origins = new TreeMap<>();
+    private final Map<String, Object> kafkaClient = new TreeMap<>();
+    private static final String KAFKA_PREFIX = "kafka.";
+    private static final String KAFKA_ENV_PREFIX = "SENSORCAST_KAFKA_";
 
     private Settings() {
     }
@@ -47,6 +56,10 @@ public final class Settings {
                 throw new IllegalArgumentException("cannot read config " + file + ": " + e.getMessage(), e);
             }
             for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(KAFKA_PREFIX) && key.length() > KAFKA_PREFIX.length()) {
+                    s.kafkaClient.put(key.substring(KAFKA_PREFIX.length()), p.getProperty(key).trim());
+                    continue;
+                }
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("unknown setting '" + key + "' in " + file + " (known: " + String.join(", ", new TreeMap<>(toMap(known)).keySet()) + ")");
                 }
@@ -59,6 +72,12 @@ public final class Settings {
                 s.put(key, v.trim(), "env " + envName(key));
             }
         }
+        env.forEach((name, v) -> {
+            // SENSORCAST_KAFKA_SASL_JAAS_CONFIG → sasl.jaas.config: client keys are lower case and dotted
+            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length() && v != null && !v.isBlank()) {
+                s.kafkaClient.put(name.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v.trim());
+            }
+        });
         flags.forEach((k, v) -> {
             if (v != null) {
                 s.put(k, v, "flag");
@@ -125,6 +144,11 @@ public final class Settings {
 
     private IllegalArgumentException invalid(String key, String expected) {
         return new IllegalArgumentException(key + "='" + values.get(key) + "' (from " + origins.get(key) + ") is not " + expected);
+    }
+
+    /** The Kafka client settings to pass to every client ({@code kafka.*} keys and {@code SENSORCAST_KAFKA_*}); may hold secrets. */
+    public Map<String, Object> kafkaClient() {
+        return java.util.Collections.unmodifiableMap(kafkaClient);
     }
 
     /** Where each overridden key came from, for the start-up log line. */

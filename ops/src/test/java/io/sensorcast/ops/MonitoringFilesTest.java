@@ -1,12 +1,9 @@
 package io.sensorcast.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -14,17 +11,18 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Runs ops/monitoring-check.sh: promtool check config/rules and {@code promtool test rules} for every alert, amtool
- * check-config, runbook per alert, Grafana JSON/YAML and compose syntax. CI installs the tools (.ci/run); on a
- * machine without them this test is skipped, not passed.
+ * check-config, runbook per alert, Grafana JSON/YAML and compose syntax. CI installs the tools (.ci/run) and fails
+ * without them; on another machine without them this test is skipped, not passed (see {@link InstalledTools}).
  */
 class MonitoringFilesTest {
 
     @Test
     @Timeout(300)
     void shouldPassEveryPrometheusAlertmanagerGrafanaAndComposeCheck() throws Exception {
-        for (String tool : List.of("promtool", "amtool", "docker-compose", "python3")) {
-            assumeTrue(onPath(tool), tool + " is not installed (.ci/run installs it)");
-        }
+        InstalledTools.require("promtool", "prometheus");
+        InstalledTools.require("amtool", "prometheus-alertmanager");
+        InstalledTools.require("docker-compose", "docker-compose");
+        InstalledTools.require("python3", "python3-yaml");
         Path root = Path.of("..").toAbsolutePath().normalize();
         Process p = new ProcessBuilder("bash", "ops/monitoring-check.sh")
                 .directory(root.toFile())
@@ -34,14 +32,5 @@ class MonitoringFilesTest {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(240, TimeUnit.SECONDS);
         assertEquals(0, p.exitValue(), output);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -49,4 +49,17 @@ class SettingsTest {
         Settings s = Settings.load(KEYS, null, Map.of(), Map.of());
         assertFalse(s.has("ingest.grace"));
     }
+
+    @Test
+    void shouldPassKafkaClientSettingsThroughFromTheFileAndTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("serve.properties"),
+                "kafka.security.protocol=SASL_SSL\nkafka.ssl.truststore.location=/etc/kafka/truststore.jks\n");
+        Settings s = Settings.load(KEYS, file, Map.of("SENSORCAST_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "SENSORCAST_KAFKA_SASL_JAAS_CONFIG", "ScramLoginModule required password=\"p\";", "SENSORCAST_INGEST_GRACE", "45s"), Map.of());
+
+        // the environment's underscores become the client keys' dots
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "ssl.truststore.location", "/etc/kafka/truststore.jks",
+                "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", "ScramLoginModule required password=\"p\";"), s.kafkaClient());
+        assertFalse(s.origins().containsKey("sasl.jaas.config"), "client settings stay out of the start-up origins");
+    }
 }

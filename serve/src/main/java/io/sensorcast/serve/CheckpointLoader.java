@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * The global-store processor of {@code model-checkpoints}: verifies every envelope ({@link CheckpointVerifier}) and
  * only then installs it in the {@link ModelRegistry}; a rejected one is counted, logged once, and the live model stays.
  *
- * <p>On start-up Kafka Streams restores a global store straight from the topic without calling {@link #process}, so
- * {@link #init} verifies and installs whatever the restored store holds.
+ * <p>Only a verified envelope is written to the store, so the store holds each model's live bytes and a tampered
+ * record never displaces them. On start-up Kafka Streams 4.x replays the checkpoint topic through {@link #process}
+ * (a global store with a custom processor is reprocessed on restore), so the newest envelope that verifies goes live
+ * before any sequence is forecast; {@link #init} also installs whatever the store already holds.
  */
 final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoader.class);
@@ -66,23 +68,26 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
             LOG.info("Checkpoint tombstone for model=[{}]: the live model stays until a new checkpoint arrives", record.key());
             return;
         }
-        store.put(record.key(), record.value());
-        install(record.key(), record.value());
+        if (install(record.key(), record.value())) {
+            // only a verified envelope replaces the stored one, so the store always holds the live model's bytes
+            store.put(record.key(), record.value());
+        }
     }
 
-    private void install(String key, byte[] bytes) {
+    /** Verifies and, when it passes, makes the envelope live; false when rejected. */
+    private boolean install(String key, byte[] bytes) {
         RestoreResult result = verifier.verify(key, bytes, shape);
         if (result instanceof Rejected r) {
             metrics.rejected(r.reason());
             LOG.warn("Rejected checkpoint model=[{}] reason=[{}] detail=[{}]; still serving version [{}]", key, r.code(),
                     r.detail(), registry.version(key).map(String::valueOf).orElse("none (persistence)"));
-            return;
+            return false;
         }
         CheckpointEnvelope e = ((Restored) result).envelope();
         Optional<ModelRegistry.LiveModel> current = registry.get(e.modelId());
         if (current.isPresent() && current.get().version() == e.version()
                 && Arrays.equals(current.get().payloadSha256(), e.payloadSha256())) {
-            return; // the same checkpoint again (a replay): nothing to swap
+            return true; // the same checkpoint again (a replay): nothing to swap
         }
         registry.swap(new ModelRegistry.LiveModel(e.modelId(), e.version(), e.trainingStep(), e.payloadSha256(),
                 ((Restored) result).network()));
@@ -93,6 +98,7 @@ final class CheckpointLoader implements Processor<String, byte[], Void, Void> {
         } else {
             LOG.info("Serving model=[{}] version=[{}] step=[{}]", e.modelId(), e.version(), e.trainingStep());
         }
+        return true;
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -28,7 +30,11 @@ public record Forecast(String sensor, long issuedAt, long stepMs, String model, 
                        List<Point> points) {
     public static final String LSTM = "lstm";
     public static final String PERSISTENCE = "persistence";
-    private static final JsonFactory JSON = new JsonFactory();
+    // Schubfach double formatting: several times faster than Double.toString, the same shortest round-trip text
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     /** One forecast step: its time, the point forecast and the prediction interval {@code [lo, hi]}. */
     public record Point(long ts, double value, double lo, double hi) {

@@ -2,6 +2,7 @@ package io.sensorcast.serve;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,10 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private static final Logger LOG = LoggerFactory.getLogger(ForecastProcessor.class);
     /** Sensors whose recurrent state a task keeps (least recently used beyond this are re-seeded): ~0.5 KB each. */
     static final int MAX_STATEFUL_SENSORS = 500_000;
+    /** A sensor's ledger goes to its store every this many forecasts (see {@link LedgerCache}). */
+    static final int LEDGER_WRITE_EVERY = 12;
+    /** Decoded ledgers kept per task (~9 KB each); beyond, the least recently used are written and dropped. */
+    static final int MAX_CACHED_LEDGERS = 10_000;
 
     private final ServeConfig config;
     private final ModelRegistry models;
@@ -60,7 +65,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
 
     private ProcessorContext<String, Forecast> context;
     private KeyValueStore<String, byte[]> pendingStore;
-    private KeyValueStore<String, byte[]> ledgerStore;
+    private LedgerCache ledgers;
     private final List<Buffered> buffer = new ArrayList<>();
     /** Wall-clock time at which the oldest sequence in {@link #buffer} was buffered. */
     private long oldestBufferedAt;
@@ -87,7 +92,15 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     public void init(ProcessorContext<String, Forecast> context) {
         this.context = context;
         pendingStore = context.getStateStore(pendingStoreName);
-        ledgerStore = context.getStateStore(ledgerStoreName);
+        // a fresh cache on every (re-)initialisation: the store then holds the committed ledgers, memory may be ahead
+        ledgers = new LedgerCache(context.getStateStore(ledgerStoreName), config.model().horizon(),
+                config.residualWindow(), LEDGER_WRITE_EVERY, MAX_CACHED_LEDGERS);
+        // Kafka Streams re-initialises this same instance when it revives a corrupted task (e.g. a commit that timed
+        // out while the broker was away): the store is restored to the last commit, so whatever the buffer held
+        // beyond it belongs to the aborted transaction and will be re-read from the input. Keeping it would forecast
+        // those sequences twice.
+        buffer.clear();
+        nextId = 0;
         try (KeyValueIterator<String, byte[]> all = pendingStore.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> kv = all.next();
@@ -106,7 +119,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         // Flush only a batch whose oldest sequence has waited maxWait, not whatever is buffered at each tick: when a
         // flush takes longer than maxWait (a full-window pass costs tens of ms whatever the batch), a tick is due after
         // every record, and flushing then would forecast batches of one or two and fall ever further behind.
-        context.schedule(config.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> {
+        // checked five times per maxWait, so a partial batch waits at most ~1.2 × maxWait, not up to twice it
+        context.schedule(Duration.ofMillis(Math.max(1, config.maxWait().toMillis() / 5)), PunctuationType.WALL_CLOCK_TIME, now -> {
             if (!buffer.isEmpty() && now - oldestBufferedAt >= config.maxWait().toMillis()) {
                 flush();
             }
@@ -119,8 +133,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         if (s == null || s.values().length == 0) {
             return;
         }
-        // zero-padded so the in-memory store iterates in arrival order after a restart
-        String id = String.format("%019d", nextId++);
+        String id = bufferId(nextId++);
         byte[] json = SensorSequenceJson.toBytes(s);
         pendingStore.put(id, ByteBuffer.allocate(8 + json.length).putLong(record.timestamp()).put(json).array());
         if (buffer.isEmpty()) {
@@ -130,6 +143,12 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         if (buffer.size() >= config.batchSize()) {
             flush();
         }
+    }
+
+    /** Zero-padded to 19 digits so the store iterates in arrival order after a restart (String.format is ~1 µs). */
+    static String bufferId(long id) {
+        String digits = Long.toString(id);
+        return "0".repeat(19 - digits.length()) + digits;
     }
 
     /** Forecasts every buffered sequence, in arrival order, and forwards the forecasts. */
@@ -148,13 +167,11 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         }
         float[][] normalised = networkForecasts(batch, modelIds, live);
 
-        Map<String, SensorLedger> ledgers = new LinkedHashMap<>();
         int horizon = config.model().horizon();
         for (int i = 0; i < batch.size(); i++) {
             Buffered b = batch.get(i);
             SensorSequence s = b.sequence();
-            SensorLedger ledger = ledgers.computeIfAbsent(s.sensor(),
-                    k -> SensorLedger.decode(ledgerStore.get(k), horizon, config.residualWindow()));
+            SensorLedger ledger = ledgers.get(s.sensor());
             ledger.score(s.end(), s.stepMs(), s.values(), s.observed(), s.mean(), s.std(), metrics::scored);
 
             Optional<ModelRegistry.LiveModel> model = live.get(modelIds[i]);
@@ -172,6 +189,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
                 points.add(new Forecast.Point(s.end() + (k + 1) * s.stepMs(), value, value - w, value + w));
             }
             ledger.add(new SensorLedger.Pending(s.end(), s.stepMs(), modelIds[i], s.std(), values, rawWidths));
+            ledgers.updated(s.sensor());
             String method = lstm ? Forecast.LSTM : Forecast.PERSISTENCE;
             Forecast f = new Forecast(s.sensor(), s.end(), s.stepMs(), modelIds[i],
                     lstm ? model.get().version() : null, method, points);
@@ -182,7 +200,6 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
                 metrics.latency(clock.millis() - s.arrivedAt());
             }
         }
-        ledgers.forEach((sensor, ledger) -> ledgerStore.put(sensor, ledger.encode()));
     }
 
     /**

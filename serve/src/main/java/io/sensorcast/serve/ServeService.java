@@ -12,7 +12,10 @@ import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StreamsReadiness;
+import io.sensorcast.kafka.ClusterReachability;
+import io.sensorcast.kafka.StreamThreadRecovery;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +36,14 @@ public final class ServeService implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ClusterReachability cluster;
     private final ModelRegistry models;
 
-    private ServeService(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ModelRegistry models) {
+    private ServeService(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, ClusterReachability cluster,
+                         ModelRegistry models) {
         this.streams = streams;
         this.streamsMetrics = streamsMetrics;
+        this.cluster = cluster;
         this.models = models;
     }
 
@@ -47,18 +53,22 @@ public final class ServeService implements AutoCloseable {
     }
 
     public static ServeService start(ServeConfig config, String bootstrapServers, MeterRegistry registry, Duration topicTimeout) {
-        List<String> created = TopicAdministrator.ensureTopics(bootstrapServers, topicsFor(config), topicTimeout);
+        java.util.Properties props = config.streamsProperties(bootstrapServers);
+        // the admin view of the streams settings: bootstrap servers plus any security settings, for every client
+        Map<String, Object> adminConfig = new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-admin");
+        List<String> created = TopicAdministrator.ensureTopics(adminConfig, topicsFor(config), topicTimeout);
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
         ModelRegistry models = new ModelRegistry();
-        KafkaStreams streams = new KafkaStreams(ServeTopology.build(config, models, registry, Clock.systemUTC()),
-                config.streamsProperties(bootstrapServers));
+        KafkaStreams streams = new KafkaStreams(ServeTopology.build(config, models, registry, Clock.systemUTC()), props);
         streams.setStateListener((now, before) -> LOG.info("Serve state {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(new StreamThreadRecovery("serve", registry));
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
+        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
         streams.start();
-        return new ServeService(streams, metrics, models);
+        return new ServeService(streams, metrics, cluster, models);
     }
 
     /** The topics serve reads and writes, as {@link Topics} declares them, under the configured names. */
@@ -85,6 +95,19 @@ public final class ServeService implements AutoCloseable {
         return streams.state().isRunningOrRebalancing();
     }
 
+    /**
+     * Readiness: processing (or rebalancing) and the cluster answers. During a broker outage Kafka Streams stays
+     * RUNNING, so this is what tells an orchestrator or a load balancer that nothing moves.
+     */
+    public boolean isReady() {
+        return isRunning() && cluster.reachable();
+    }
+
+    /** The state behind {@link #isReady()}, e.g. "RUNNING, cluster unreachable for 12 s". */
+    public String readinessState() {
+        return streams.state() + ", cluster " + cluster.describe();
+    }
+
     /** Waits until RUNNING; false if it did not get there in time or stopped. */
     public boolean awaitRunning(Duration timeout) {
         return StreamsReadiness.awaitRunning(streams, timeout);
@@ -96,6 +119,7 @@ public final class ServeService implements AutoCloseable {
     }
 
     public void close(Duration timeout) {
+        cluster.close();
         streamsMetrics.close();
         streams.close(timeout);
     }

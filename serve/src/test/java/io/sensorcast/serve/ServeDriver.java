@@ -41,7 +41,9 @@ final class ServeDriver implements AutoCloseable {
     /** The wall clock latency is measured with: 40 ms after {@link #ARRIVED}. */
     static final long ARRIVED = 1_800_000_000_000L;
     static final ModelConfig MODEL = ModelConfig.defaults().withShape(W, H).withHidden(8);
-    static final ServeConfig CONFIG = ServeConfig.defaults().withModel(MODEL).withBatching(1, Duration.ofMillis(20));
+    // full-window inference: these specifications compare forecasts with the exact full-window ones
+    static final ServeConfig CONFIG = ServeConfig.defaults().withModel(MODEL).withBatching(1, Duration.ofMillis(20))
+            .withStatefulInference(false, 72);
 
     final ServeConfig config;
     final ModelRegistry models = new ModelRegistry();

@@ -63,6 +63,21 @@ class ServeTopologyRejectionTest {
     }
 
     @Test
+    void shouldKeepTheLastVerifiedEnvelopeInTheCheckpointStoreWhenATamperedOneArrives() {
+        byte[] good = envelope("default", 1, network(1));
+        byte[] tampered = envelope("default", 2, network(2));
+        tampered[tampered.length - 10] ^= 0x01;
+        try (ServeDriver d = new ServeDriver()) {
+            d.pipeCheckpoint("default", good, T0);
+            d.pipeCheckpoint("default", tampered, T0 + 1);
+
+            // what a restarted serve re-verifies first: the live model's bytes, not the rejected ones
+            byte[] stored = d.driver.<String, byte[]>getKeyValueStore(ServeTopology.CHECKPOINT_STORE).get("default");
+            assertTrue(java.util.Arrays.equals(good, stored), "the store holds the verified envelope");
+        }
+    }
+
+    @Test
     void shouldRejectCheckpointOfIncompatibleShapeAndKeepForecastingPersistence() {
         // trained for W = 24, horizon 4: the sequences here have W = 12
         byte[] wrongWindow = envelope("default", 1, network(1), 2 * W, H, Optional.empty());

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * their offsets committed.
  *
  * <p>Any Kafka or training error ends {@link #run} with that error ({@link #failure()}); the transaction is not
- * committed, so restarting resumes from the last commit.
+ * committed, so restarting resumes from the last commit. A loop runs once: {@link io.sensorcast.model.TrainerService}
+ * starts a new one (with a new network restored from the last checkpoint) after a transient error.
  *
  * <pre>{@code
  * TrainerLoop loop = new TrainerLoop(TrainerLoopConfig.defaults(servers, checkpointConfig), trainer,
@@ -85,6 +86,8 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private volatile boolean started;
     private volatile boolean stopRequested;
     private volatile boolean halted;
+    /** Set when the loop is ending on an error: nothing may commit on the way out (see {@link #runLoop}). */
+    private volatile boolean failed;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Throwable failure;
     private volatile long restoredStep = -1;
@@ -220,8 +223,15 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
                 if (!halted && inTransaction) {
                     commitCycle();
                 }
+            } catch (RuntimeException | Error e) {
+                // Closing the consumer revokes its partitions, and the revocation callback commits what was trained.
+                // After an error that would commit a transaction the error left half-done: a checkpoint sent before
+                // sendOffsetsToTransaction timed out went out a second time, with the same version, in the commit
+                // made on the way out. The open transaction is left to be aborted by the next incarnation instead.
+                failed = true;
+                throw e;
             } finally {
-                if (halted) {
+                if (halted || failed) {
                     p.close(Duration.ZERO);
                     c.close(Duration.ZERO);
                 }
@@ -326,7 +336,7 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
 
     /** Checkpoint (when healthy), offsets and events: one commit. */
     private void commitCycle() {
-        if (halted) {
+        if (halted || failed) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
@@ -396,7 +406,7 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (halted) {
+            if (halted || failed) {
                 return;
             }
             if (inTransaction) {
@@ -418,10 +428,10 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (inTransaction && !halted) {
+            if (inTransaction && !halted && !failed) {
                 producer.abortTransaction();
                 inTransaction = false;
-                throw new IllegalStateException("partitions " + partitions + " lost mid-transaction; the network is "
+                throw new AssignmentLostException("partitions " + partitions + " lost mid-transaction; the network is "
                         + "ahead of the committed offsets, restart to resume from the last checkpoint");
             }
             forget(partitions);

@@ -156,16 +156,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             // Stateful one-step inference (rnnTimeStep per sensor, re-seeded by a full-window pass every 72 steps) costs a
             // fraction of a full-window pass, which leaves the two cores to the trainer the demo is about.
             ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
-                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()).withStatefulInference(true, 72),
+                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()),
                     bootstrap, registry);
             open.add(0, serve);
             ForecastTail forecasts = new ForecastTail(bootstrap, 3);
             open.add(0, forecasts);
 
             Map<String, java.util.function.Supplier<MetricsServer.Readiness>> checks = new LinkedHashMap<>();
-            checks.put("ingest", () -> MetricsServer.Readiness.of(ingest.isRunning(), ingest.state().name()));
-            checks.put("trainer", () -> MetricsServer.Readiness.of(trainer.isRunning(), trainer.isRunning() ? "RUNNING" : "STOPPED"));
-            checks.put("serve", () -> MetricsServer.Readiness.of(serve.isRunning(), serve.state().name()));
+            checks.put("ingest", () -> MetricsServer.Readiness.of(ingest.isReady(), ingest.readinessState()));
+            checks.put("trainer", () -> MetricsServer.Readiness.of(trainer.isReady(), trainer.readinessState()));
+            checks.put("serve", () -> MetricsServer.Readiness.of(serve.isReady(), serve.readinessState()));
             MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(9404), registry, checks);
             open.add(0, http);
 
@@ -240,7 +240,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 count(registry, "sensorcast.trainer.gradient.explosions"), t.learningRate());
         return String.format(Locale.ROOT, "[%5.0fs] readings %,d (event time %s) | sequences %,.0f | dead letters %,.0f | %s | checkpoint v%d | forecasts lstm %,.0f persistence %,.0f",
                 seconds, pump.sent(), pump.eventTime(), count(registry, "sensorcast.ingest.sequences"),
-                count(registry, "sensorcast.ingest.dead.letters"), training, trainer.loop().publishedVersion(),
+                count(registry, "sensorcast.ingest.dead.letters"), training, trainer.publishedVersion(),
                 count(registry, "sensorcast.serve.forecasts", "method", "lstm"),
                 count(registry, "sensorcast.serve.forecasts", "method", "persistence"));
     }

@@ -12,6 +12,7 @@ import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs the ingest service until Ctrl-C: sensor-readings -> sensor-sequences, bad readings to sensor-readings.dlq.",
                 "Settings (defaults in IngestConfig; --config FILE, then env SENSORCAST_INGEST_<KEY>, then flags):",
                 "  ingest.step=1m  ingest.grace=2m  ingest.max-gap=5  ingest.window=96  ingest.hop=1",
-                "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=100ms",
+                "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=20ms",
                 "  ingest.stream-threads=1  ingest.state-dir=(Kafka Streams default)  ingest.partitions=6  ingest.application-id=sensorcast-ingest"})
 public final class IngestCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9401;
@@ -65,11 +66,13 @@ public final class IngestCommand implements Callable<Integer> {
         flags.put("ingest.window", window);
         flags.put("ingest.max-gap", maxGap);
         flags.put("ingest.state-dir", stateDir);
-        IngestConfig cfg = ingestConfig(Settings.load(KEYS, config, System.getenv(), flags));
+        Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
+        IngestConfig cfg = ingestConfig(settings).withStreamsOverrides(settings.kafkaClient());
 
         PrometheusMeterRegistry registry = Telemetry.registry("ingest");
         try (IngestService service = IngestService.start(cfg, kafka.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
+                    () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s -> %s (step %s, window %d)", cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window()));
         }
     }

@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** Where a service serves /metrics and /health: localhost by default, so nothing is exposed unless asked. */
 public final class MetricsOptions {
-    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port for /metrics and /health (0 = none; default: the command's own).")
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Port for /metrics and /health (0 = any free port, printed at start; default: the command's own).")
     Integer port;
 
     @Option(names = {"--metrics-address", "--metrics-bind"}, paramLabel = "ADDRESS", defaultValue = "${env:SENSORCAST_METRICS_ADDRESS:-127.0.0.1}",

@@ -14,6 +14,7 @@ import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
+import io.sensorcast.ops.http.MetricsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,12 +30,13 @@ import picocli.CommandLine.Spec;
                 "  serve.default-model=default  serve.routes=prefix:pump-=pumps,regex:.*\\.rpm=rpm  serve.interval-level=0.8",
                 "  serve.batch-size  serve.max-wait  serve.processing-guarantee=exactly_once_v2  serve.commit-interval",
                 "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve",
-                "  serve.stateful-inference=false (true: one rnnTimeStep per sensor per step, the fast path)"})
+                "  serve.stateful-inference=true (one rnnTimeStep per sensor per step, the fast path; false: a full-window pass each)",
+                "  serve.require-signed=false (true: refuse to start without SENSORCAST_CHECKPOINT_HMAC_KEY)"})
 public final class ServeCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9403;
     static final Set<String> KEYS = Set.of("serve.default-model", "serve.routes", "serve.interval-level", "serve.batch-size",
             "serve.max-wait", "serve.processing-guarantee", "serve.commit-interval", "serve.stream-threads",
-            "serve.state-dir", "serve.partitions", "serve.application-id", "serve.stateful-inference");
+            "serve.state-dir", "serve.partitions", "serve.application-id", "serve.stateful-inference", "serve.require-signed");
 
     @Spec
     CommandSpec spec;
@@ -55,8 +57,12 @@ public final class ServeCommand implements Callable<Integer> {
     String stateDir;
 
     @Option(names = "--stateful-inference", arity = "0..1", fallbackValue = "true",
-            description = "Advance each sensor's recurrent state one step per sequence (rnnTimeStep, re-seeded by a full-window pass every 72 steps) instead of re-running the whole window: the fast path.")
+            description = "true (default): advance each sensor's recurrent state one step per sequence (rnnTimeStep, re-seeded by a full-window pass every 72 steps), the fast path; false: re-run the whole window for every forecast.")
     String statefulInference;
+
+    @Option(names = "--require-signed", arity = "0..1", fallbackValue = "true",
+            description = "Refuse to start unless SENSORCAST_CHECKPOINT_HMAC_KEY is set, so that only checkpoints signed with that key can go live.")
+    String requireSigned;
 
     @Override
     public Integer call() throws Exception {
@@ -65,11 +71,18 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put("serve.routes", routes == null ? null : String.join(",", routes));
         flags.put("serve.state-dir", stateDir);
         flags.put("serve.stateful-inference", statefulInference);
-        ServeConfig cfg = serveConfig(Settings.load(KEYS, config, System.getenv(), flags));
+        flags.put("serve.require-signed", requireSigned);
+        Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
+        ServeConfig cfg = serveConfig(settings).withStreamsOverrides(settings.kafkaClient());
+        if (settings.has("serve.require-signed") && settings.bool("serve.require-signed") && cfg.hmacKey().isEmpty()) {
+            // without a key any well-formed checkpoint goes live: an operator who asked for signatures must not get that
+            throw new IllegalArgumentException("--require-signed needs the checkpoint key in SENSORCAST_CHECKPOINT_HMAC_KEY");
+        }
 
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
         try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
+                    () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s + %s -> %s", cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic()));
         }
     }

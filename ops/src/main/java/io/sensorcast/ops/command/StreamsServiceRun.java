@@ -16,11 +16,15 @@ final class StreamsServiceRun {
     private StreamsServiceRun() {
     }
 
+    /**
+     * @param state     the Kafka Streams state: the command fails once it is neither running nor rebalancing
+     * @param readiness what {@code /health} reports (the service's own check: processing and the cluster answering)
+     */
     static int untilStopped(CommandSpec spec, MetricsOptions metrics, int defaultPort, PrometheusMeterRegistry registry,
-                            String name, Supplier<KafkaStreams.State> state, String banner) throws Exception {
+                            String name, Supplier<KafkaStreams.State> state, Supplier<MetricsServer.Readiness> readiness,
+                            String banner) throws Exception {
         StopSignal stop = StopSignal.onShutdown();
-        try (MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(defaultPort), registry,
-                Map.of(name, () -> MetricsServer.Readiness.of(state.get().isRunningOrRebalancing(), state.get().name())))) {
+        try (MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(defaultPort), registry, Map.of(name, readiness))) {
             spec.commandLine().getOut().printf("%s: %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
                     name, banner, metrics.address(), http.port());
             spec.commandLine().getOut().flush();

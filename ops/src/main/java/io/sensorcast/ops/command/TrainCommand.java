@@ -74,13 +74,13 @@ public final class TrainCommand implements Callable<Integer> {
         Settings s = Settings.load(KEYS, config, System.getenv(), flags);
         ModelConfig model = modelConfig(s);
         String id = s.has("train.model-id") ? s.string("train.model-id") : "default";
-        TrainerLoopConfig loop = loopConfig(s, model, id, kafka.bootstrapServers(), hmacKey());
+        TrainerLoopConfig loop = loopConfig(s, model, id, kafka.bootstrapServers(), hmacKey()).withClientOverrides(s.kafkaClient());
 
         PrometheusMeterRegistry registry = Telemetry.registry("trainer");
         StopSignal stop = StopSignal.onShutdown();
         try (TrainerService service = TrainerService.start(model, loop, registry, Clock.systemUTC());
              MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(DEFAULT_METRICS_PORT), registry,
-                     Map.of("trainer", () -> MetricsServer.Readiness.of(service.isRunning(), service.isRunning() ? "RUNNING" : "STOPPED")))) {
+                     Map.of("trainer", () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState())))) {
             var out = spec.commandLine().getOut();
             out.printf("train: model %s (%s, %d×%d, window %d, horizon %d) from %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
                     id, model.cell().code(), model.layers(), model.hidden(), model.window(), model.horizon(),
@@ -96,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
                 if (r != null && t.step() != lastStep) {
                     lastStep = t.step();
                     out.printf(Locale.ROOT, "step %d  loss %.4f  pre-clip norm %.3g  lr %.2g  prequential MAE %.4g  checkpoint v%d%n",
-                            t.step(), r.loss(), r.preClipNorm(), t.learningRate(), t.prequentialMae(), service.loop().publishedVersion());
+                            t.step(), r.loss(), r.preClipNorm(), t.learningRate(), t.prequentialMae(), service.publishedVersion());
                     out.flush();
                 }
             }

@@ -1,0 +1,40 @@
+package io.sensorcast.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.sensorcast.ingest.IngestConfig;
+import io.sensorcast.kafka.testing.KafkaCluster;
+import io.sensorcast.kafka.testing.RealKafkaBroker;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The pipeline latency benchmark end to end at a small size: every reading sent while measured is forecast and timed. */
+@Tag("integration")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@ExtendWith(RealKafkaBroker.class)
+class PipelineLatencyBenchmarkIntegrationTest {
+
+    @Test
+    void shouldForecastEveryMeasuredReadingAndTimeItOnBothPaths(KafkaCluster kafka) throws Exception {
+        IngestConfig ingest = IngestConfig.defaults().withWindow(ServeDriver.MODEL.window()).withTopicPartitions(2)
+                .withCommitInterval(Duration.ofMillis(20));
+        ServeConfig serve = ServeDriver.CONFIG.withTopicPartitions(2).withBatching(64, Duration.ofMillis(5))
+                .withStatefulInference(true, 72);
+
+        PipelineLatencyBenchmark.Result r = PipelineLatencyBenchmark.run(kafka.bootstrapServers(), ingest, serve, 20,
+                400, Duration.ofSeconds(2), Duration.ofSeconds(60));
+
+        // one reading per sensor per step: each measured reading closes a step, so it yields exactly one forecast
+        assertEquals(r.readings(), r.forecasts(), r.toString());
+        assertTrue(r.serveP50Ms() > 0 && r.serveP99Ms() >= r.serveP50Ms(), r.toString());
+        assertTrue(r.deliveredP99Ms() >= r.deliveredP50Ms() && r.deliveredP50Ms() >= 0, r.toString());
+        System.out.printf("pipeline bench (small model, %s): %.0f readings/s, serve p50 %.1f ms p99 %.1f ms, delivered p50 %.0f ms p99 %.0f ms%n",
+                kafka.kind(), r.readingsPerSecond(), r.serveP50Ms(), r.serveP99Ms(), r.deliveredP50Ms(), r.deliveredP99Ms());
+    }
+}
