@@ -69,11 +69,4 @@ class SensorcastCliTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("'soon' is not a duration"), run.err());
     }
-
-    @Test
-    void shouldSayACommandIsNotAvailableYetInsteadOfPretending() {
-        CliRun run = CliRun.of("eval");
-        assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains("not available in this build yet"), run.err());
-    }
 }
