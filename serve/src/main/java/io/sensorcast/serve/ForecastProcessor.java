@@ -1,6 +1,5 @@
 package io.sensorcast.serve;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sensorcast.ingest.SensorSequence;
-import io.sensorcast.ingest.SensorSequenceJson;
 import io.sensorcast.model.LastValueReference;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -104,11 +102,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         try (KeyValueIterator<String, byte[]> all = pendingStore.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> kv = all.next();
-                ByteBuffer in = ByteBuffer.wrap(kv.value);
-                long ts = in.getLong();
-                byte[] json = new byte[in.remaining()];
-                in.get(json);
-                buffer.add(new Buffered(kv.key, SensorSequenceJson.fromBytes(json), ts));
+                BufferedSequence.Value v = BufferedSequence.decode(kv.value);
+                buffer.add(new Buffered(kv.key, v.sequence(), v.timestamp()));
                 nextId = Math.max(nextId, Long.parseLong(kv.key) + 1);
             }
         }
@@ -134,8 +129,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             return;
         }
         String id = bufferId(nextId++);
-        byte[] json = SensorSequenceJson.toBytes(s);
-        pendingStore.put(id, ByteBuffer.allocate(8 + json.length).putLong(record.timestamp()).put(json).array());
+        pendingStore.put(id, BufferedSequence.encode(record.timestamp(), s));
         if (buffer.isEmpty()) {
             oldestBufferedAt = context.currentSystemTimeMs();
         }
