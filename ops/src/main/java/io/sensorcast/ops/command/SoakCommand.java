@@ -99,7 +99,7 @@ public final class SoakCommand implements Callable<Integer> {
                 IngestConfig ingestConfig = IngestConfig.defaults().withStateDir(dir.resolve("ingest-state"))
                         .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500));
                 open.add(0, IngestService.start(ingestConfig, bootstrap, registry));
-                ServeConfig serveConfig = ServeConfig.defaults().withStateDir(dir.resolve("serve-state")).withStatefulInference(true, 72);
+                ServeConfig serveConfig = ServeConfig.defaults().withStateDir(dir.resolve("serve-state"));
                 open.add(0, ServeService.start(serveConfig, bootstrap, registry));
                 Admin admin = Admin.create(adminProps(bootstrap));
                 open.add(0, admin);
