@@ -152,8 +152,9 @@ public final class EvalRunner {
         trainer.network().params().assign(best);
         progress.total(5 + (long) pass * batchesPerPass + onlineBatches + serveBatches);
 
-        ServeConfig serve = ServeConfig.defaults().withModel(model).withBatching(SERVE_BATCH, Duration.ofMillis(20))
-                .withStatefulInference(false, 72);
+        // stateful inference first: ServeConfig rejects it together with re-referenced inputs (eval's default)
+        ServeConfig serve = ServeConfig.defaults().withStatefulInference(false, 72).withModel(model)
+                .withBatching(SERVE_BATCH, Duration.ofMillis(20));
         Map<Long, Forecast> frozen = new HashMap<>();
         Map<Long, Forecast> online = new HashMap<>();
         progress.phase("frozen model: forecasting (serve)");
