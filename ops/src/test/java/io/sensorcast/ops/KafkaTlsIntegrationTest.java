@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka client security passes through over TLS: against the embedded broker with only an SSL client listener (and,
- * nested, only a SASL_SSL one with SCRAM-SHA-256), {@code produce}, {@code consume} and ingest reach it with the
- * settings of a {@code --config} file ({@code kafka.security.protocol}, {@code kafka.ssl.truststore.*}, …), a
- * client that does not trust the broker's CA fails the handshake, and no password shows in the output or the logs.
+ * nested, only a SASL_SSL one with SCRAM-SHA-256), {@code produce}, {@code consume}, ingest, and {@code demo} and
+ * {@code soak} pointed at it reach it with the settings of a {@code --config} file ({@code kafka.security.protocol},
+ * {@code kafka.ssl.truststore.*}, …), a client that does not trust the broker's CA fails the handshake, and no
+ * password shows in the output or the logs.
  * The certificates are made for each run by {@link TestCertificates}.
  */
 @Tag("integration")
@@ -88,11 +89,7 @@ class KafkaTlsIntegrationTest {
         @BeforeAll
         void startBrokerWithSslListener() throws IOException {
             broker = EmbeddedKafkaBroker.startWithTls(dir.resolve("kafka-ssl"), tls.brokerKeystore(), tls.password());
-            clientConfig = Files.writeString(dir.resolve("ssl.properties"), String.join("\n",
-                    "kafka.security.protocol=SSL",
-                    "kafka.ssl.truststore.location=" + tls.clientTruststore(),
-                    "kafka.ssl.truststore.type=PKCS12",
-                    "kafka.ssl.truststore.password=" + tls.password()) + "\n");
+            clientConfig = sslConfig("ssl.properties");
         }
 
         @AfterAll
@@ -180,6 +177,54 @@ class KafkaTlsIntegrationTest {
         }
     }
 
+    /** demo and soak run their services against a cluster of their own: each gets its own TLS broker. */
+    @Nested
+    class SelfContainedCommandsAgainstAnExternalTlsCluster {
+        @Test
+        void shouldRunTheDemoWithEveryClientOverTls() throws IOException {
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startWithTls(dir.resolve("kafka-demo"), tls.brokerKeystore(), tls.password())) {
+                CliRun demo = CliRun.of("demo", "--duration", "45s", "--sensors", "4", "--batch-size", "16", "--metrics-port", "0",
+                        "--data-dir", dir.resolve("demo").toString(), "--config", sslConfig("demo-ssl.properties").toString(),
+                        "-b", broker.bootstrapServers());
+                assertEquals(0, demo.exitCode(), demo.err() + demo.out());
+                assertFalse(demo.out().contains("Starting an embedded Kafka broker"), demo.out());
+                List<String> progress = demo.out().lines().filter(l -> l.startsWith("[")).toList();
+                String last = progress.get(progress.size() - 1);
+                // readings in through the pump, sequences out of ingest, training steps from the trainer's
+                // transactional consumer and producer, forecasts from serve: every client got the TLS settings
+                assertTrue(number(last, "readings ([\\d,]+)") > 0, last);
+                assertTrue(number(last, "sequences ([\\d,]+)") > 0, last);
+                assertTrue(number(last, "step (\\d+)") > 0, last);
+                assertTrue(number(last, "forecasts lstm ([\\d,]+)") + number(last, "persistence ([\\d,]+)") > 0, last);
+                assertPasswordNowhere(tls.password(), demo);
+            }
+        }
+
+        @Test
+        void shouldRunTheSoakWithEveryClientOverTls() throws IOException {
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startWithTls(dir.resolve("kafka-soak"), tls.brokerKeystore(), tls.password())) {
+                Path json = dir.resolve("soak.json");
+                CliRun soak = CliRun.of("soak", "--duration", "30s", "--rate", "200", "--sensors", "10", "--sample-every", "15s",
+                        "--out", json.toString(), "--config", sslConfig("soak-ssl.properties").toString(), "-b", broker.bootstrapServers());
+                assertEquals(0, soak.exitCode(), soak.err() + soak.out());
+                JsonNode samples = new ObjectMapper().readTree(json.toFile()).get("samples");
+                assertEquals(2, samples.size(), soak.out());
+                JsonNode last = samples.get(1);
+                // a lag of -1 would mean the soak's admin client could not read the offsets
+                assertTrue(last.get("consumerLag").asLong() >= 0, last.toString());
+                assertTrue(last.get("readingsSent").asLong() > 0, last.toString());
+                assertTrue(last.get("forecasts").asDouble() > 0, last.toString());
+                assertPasswordNowhere(tls.password(), soak);
+            }
+        }
+
+        private static long number(String line, String regex) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(line);
+            assertTrue(m.find(), regex + " not in " + line);
+            return Long.parseLong(m.group(1).replace(",", ""));
+        }
+    }
+
     @Nested
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     class OverSaslSsl {
@@ -242,6 +287,15 @@ class KafkaTlsIntegrationTest {
                     "kafka.ssl.truststore.location=" + tls.clientTruststore(),
                     "kafka.ssl.truststore.password=" + tls.password()) + "\n");
         }
+    }
+
+    /** A --config file with the settings a client needs to reach the SSL listener. */
+    private Path sslConfig(String name) throws IOException {
+        return Files.writeString(dir.resolve(name), String.join("\n",
+                "kafka.security.protocol=SSL",
+                "kafka.ssl.truststore.location=" + tls.clientTruststore(),
+                "kafka.ssl.truststore.type=PKCS12",
+                "kafka.ssl.truststore.password=" + tls.password()) + "\n");
     }
 
     private void assertPasswordNowhere(String password, CliRun... runs) {
