@@ -60,32 +60,76 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * A broker whose client port only speaks SASL_PLAINTEXT with SCRAM-SHA-256, and one user, {@code user}, with
-     * {@code password}: for testing that clients pass their security settings through. The broker talks to itself
-     * on a second, plaintext listener on another port, which is also how the user is created (SCRAM credentials live in
-     * the cluster metadata, so they can only be added once the broker runs). No authoriser: any authenticated
-     * user may do anything.
+     * {@code password}: for testing that clients pass their security settings through. No authoriser: any
+     * authenticated user may do anything.
      */
     public static EmbeddedKafkaBroker startWithScramUser(Path dataDir, String user, String password) {
+        return startSecured(dataDir, "SASL_PLAINTEXT", new Properties(), new ScramUser(user, password));
+    }
+
+    /**
+     * A broker whose client port only speaks TLS ({@code SSL}), presenting the certificate and key in
+     * {@code keystore} (PKCS12; the store and the key share {@code keystorePassword}); clients are not asked for a
+     * certificate. Clients need a truststore that trusts the certificate's issuer, and the certificate must name
+     * {@code 127.0.0.1}, the address in {@link #bootstrapServers()}, since clients verify the host name.
+     */
+    public static EmbeddedKafkaBroker startWithTls(Path dataDir, Path keystore, String keystorePassword) {
+        return startSecured(dataDir, "SSL", tls(keystore, keystorePassword), null);
+    }
+
+    /** SCRAM-SHA-256 over TLS ({@code SASL_SSL}): {@link #startWithTls} and {@link #startWithScramUser} in one listener. */
+    public static EmbeddedKafkaBroker startWithTlsAndScramUser(Path dataDir, Path keystore, String keystorePassword,
+                                                                String user, String password) {
+        return startSecured(dataDir, "SASL_SSL", tls(keystore, keystorePassword), new ScramUser(user, password));
+    }
+
+    private record ScramUser(String name, String password) {
+        @Override
+        public String toString() {
+            return name; // never the password
+        }
+    }
+
+    private static Properties tls(Path keystore, String password) {
+        Properties p = new Properties();
+        p.put("ssl.keystore.type", "PKCS12");
+        p.put("ssl.keystore.location", keystore.toAbsolutePath().toString());
+        p.put("ssl.keystore.password", password);
+        p.put("ssl.key.password", password);
+        return p;
+    }
+
+    /**
+     * A broker whose one client listener speaks {@code protocol}. The broker talks to itself on a second, plaintext
+     * listener on another loopback port, which is also how a SCRAM user is created (SCRAM credentials live in the
+     * cluster metadata, so they can only be added once the broker runs).
+     */
+    private static EmbeddedKafkaBroker startSecured(Path dataDir, String protocol, Properties security, ScramUser user) {
         int brokerPort = freePort();
         int internalPort = freePort();
         Properties p = brokerProperties(brokerPort, freePort(), dataDir);
         String controller = p.getProperty("listeners").substring(p.getProperty("listeners").indexOf(",CONTROLLER"));
-        p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort + controller);
-        p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listeners", protocol + "://127.0.0.1:" + brokerPort + ",INTERNAL://127.0.0.1:" + internalPort + controller);
+        p.put("listener.security.protocol.map", protocol + ":" + protocol + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "INTERNAL");
-        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
-        p.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.putAll(security);
+        if (user != null) {
+            p.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            p.put("listener.name." + protocol.toLowerCase(java.util.Locale.ROOT) + ".scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         EmbeddedKafkaBroker broker = start(brokerPort, dataDir, p);
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", "127.0.0.1:" + internalPort);
-        try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
-            a.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user,
-                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
-                    password))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception e) {
-            broker.close();
-            throw new IllegalStateException("cannot create SCRAM user " + user + ": " + e.getMessage(), e);
+        if (user != null) {
+            Properties admin = new Properties();
+            admin.put("bootstrap.servers", "127.0.0.1:" + internalPort);
+            try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+                a.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(user.name(),
+                        new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_256, 4096),
+                        user.password()))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                broker.close();
+                throw new IllegalStateException("cannot create SCRAM user " + user.name() + ": " + e.getMessage(), e);
+            }
         }
         return broker;
     }

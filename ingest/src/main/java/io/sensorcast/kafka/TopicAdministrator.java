@@ -15,11 +15,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the topics a service needs when they are missing; existing topics are left as they are.
- * Fails with {@link KafkaUnreachableException} when the cluster does not answer within the timeout.
+ * Fails with {@link KafkaUnreachableException} when the cluster does not answer within the timeout, and with an
+ * {@link IllegalStateException} saying so when it refuses the client's TLS handshake or SASL authentication.
  */
 public final class TopicAdministrator {
 
@@ -52,7 +54,14 @@ public final class TopicAdministrator {
             Set<String> existing;
             try {
                 existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthenticationException refused) {
+                    // it answered: "unreachable" would send the user looking at the network instead of at TLS or SASL
+                    throw new IllegalStateException("Kafka at " + bootstrapServers + " refused the connection: " + refused.getMessage(), refused);
+                }
+                throw new KafkaUnreachableException("cannot reach Kafka at " + bootstrapServers + " within "
+                        + timeout.toSeconds() + " s", e);
+            } catch (TimeoutException e) {
                 throw new KafkaUnreachableException("cannot reach Kafka at " + bootstrapServers + " within "
                         + timeout.toSeconds() + " s", e);
             }

@@ -46,11 +46,21 @@ final class CliErrors {
             return "cannot read " + t.getMessage() + ": permission denied";
         }
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        Throwable cause = t.getCause();
-        if (!(t instanceof KafkaUnreachableException) && cause != null && cause.getMessage() != null
+        Throwable cause = rootCause(t);
+        if (!(t instanceof KafkaUnreachableException) && cause != t && cause.getMessage() != null
                 && !message.contains(cause.getMessage())) {
-            message = message + ": " + cause.getMessage(); // e.g. "Failed to construct kafka producer: <why>"
+            // the root, not the next one: Kafka wraps "Failed to construct kafka consumer" around "Failed to create
+            // new NetworkClient" around what the user can act on ("JAAS config entry not terminated by semi-colon")
+            message = message + ": " + cause.getMessage();
         }
         return message.lines().findFirst().orElse(message);
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }

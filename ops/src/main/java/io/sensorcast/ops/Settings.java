@@ -61,7 +61,9 @@ public final class Settings {
                     continue;
                 }
                 if (!known.contains(key)) {
-                    throw new IllegalArgumentException("unknown setting '" + key + "' in " + file + " (known: " + String.join(", ", new TreeMap<>(toMap(known)).keySet()) + ")");
+                    String expected = known.isEmpty() ? "only kafka.<client key> settings here"
+                            : "known: " + String.join(", ", new TreeMap<>(toMap(known)).keySet());
+                    throw new IllegalArgumentException("unknown setting '" + key + "' in " + file + " (" + expected + ")");
                 }
                 s.put(key, p.getProperty(key).trim(), file.toString());
             }
@@ -84,6 +86,11 @@ public final class Settings {
             }
         });
         return s;
+    }
+
+    /** For a command with no settings of its own ({@code produce}, {@code consume}, …): only Kafka client settings. */
+    public static Settings kafkaClientOnly(Path file, Map<String, String> env) {
+        return load(Set.of(), file, env, Map.of());
     }
 
     private static Map<String, String> toMap(Set<String> keys) {

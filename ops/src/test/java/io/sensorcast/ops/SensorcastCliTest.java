@@ -69,4 +69,28 @@ class SensorcastCliTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("'soon' is not a duration"), run.err());
     }
+
+    @Test
+    void shouldRefuseKafkaClientSettingsForTheDemosOwnBroker(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("client.properties"), "kafka.security.protocol=SSL\n");
+        CliRun run = CliRun.of("demo", "--config", config.toString(), "--data-dir", dir.resolve("data").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("sensorcast demo: --config holds Kafka client settings for an external cluster: give its --bootstrap-servers too",
+                run.err().strip());
+    }
+
+    @Test
+    void shouldKeepThePasswordOutOfTheErrorWhenAJaasConfigIsMalformed(@TempDir Path dir) throws Exception {
+        // no closing semicolon: Kafka refuses the JAAS configuration while building the client
+        Path config = Files.writeString(dir.resolve("client.properties"), """
+                kafka.security.protocol=SASL_PLAINTEXT
+                kafka.sasl.mechanism=SCRAM-SHA-256
+                kafka.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="leak-me-42"
+                """);
+        CliRun run = CliRun.of("consume", "--config", config.toString(), "--max", "1", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("JAAS"), run.err());
+        assertFalse(run.err().contains("leak-me-42"), run.err());
+    }
 }

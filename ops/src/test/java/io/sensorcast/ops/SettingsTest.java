@@ -62,4 +62,11 @@ class SettingsTest {
                 "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", "ScramLoginModule required password=\"p\";"), s.kafkaClient());
         assertFalse(s.origins().containsKey("sasl.jaas.config"), "client settings stay out of the start-up origins");
     }
+
+    @Test
+    void shouldAcceptOnlyKafkaClientSettingsInTheFileOfACommandWithoutSettingsOfItsOwn(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("client.properties"), "kafka.security.protocol=SSL\nsecurity.protocol=SSL\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.kafkaClientOnly(file, Map.of()));
+        assertEquals("unknown setting 'security.protocol' in " + file + " (only kafka.<client key> settings here)", e.getMessage());
+    }
 }

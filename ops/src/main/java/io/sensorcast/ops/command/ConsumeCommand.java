@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.ops.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,6 +49,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    KafkaClientConfigOptions clientConfig;
+
     @Option(names = "--topic", defaultValue = Topics.FORECASTS, description = "Topic to read (default: ${DEFAULT-VALUE}).")
     String topic;
 
@@ -75,7 +80,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         StopSignal stop = StopSignal.onShutdown();
         long shown = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.connection(clientConfig.settings()))) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
             if (latest) {
@@ -113,13 +118,12 @@ public final class ConsumeCommand implements Callable<Integer> {
         return partitions;
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection) {
+        Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.CHECKPOINT_MAX_MESSAGE_BYTES);
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(connection.consumer(p), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private void print(PrintWriter out, ConsumerRecord<byte[], byte[]> r) {

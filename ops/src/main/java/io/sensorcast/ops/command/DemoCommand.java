@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +22,6 @@ import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSimulator;
-import io.sensorcast.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.Topics;
@@ -33,6 +31,7 @@ import io.sensorcast.model.StepReport;
 import io.sensorcast.model.TrainerService;
 import io.sensorcast.model.checkpoint.CheckpointPublisherConfig;
 import io.sensorcast.model.checkpoint.TrainerLoopConfig;
+import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.ops.http.MetricsServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,13 +57,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs everything in one JVM: an embedded Kafka broker, ingest, the trainer, serve and a sensor simulator",
                 "(or a --csv replay) in accelerated event time, with live progress, until --duration or Ctrl-C.",
-                "Metrics and health for the whole demo at http://127.0.0.1:9404/metrics and /health."})
+                "Metrics and health for the whole demo at http://127.0.0.1:9404/metrics and /health.",
+                "With --bootstrap-servers it runs against that cluster instead of an embedded broker, with the Kafka client",
+                "settings of --config (kafka.*) and env SENSORCAST_KAFKA_*."})
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
     MetricsOptions metrics;
+
+    @Mixin
+    OwnOrExternalKafkaOptions kafka;
 
     @Option(names = "--sensors", defaultValue = "8", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
     int sensors;
@@ -126,17 +130,21 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         List<AutoCloseable> open = new ArrayList<>();
         try {
             long t0 = System.nanoTime();
-            out.println("Starting an embedded Kafka broker …");
-            out.flush();
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("kafka"));
-            open.add(0, broker);
-            String bootstrap = broker.bootstrapServers();
-            TopicAdministrator.ensureTopics(bootstrap, Topics.all(2), Duration.ofSeconds(30));
+            if (kafka.bootstrapServers == null) {
+                out.println("Starting an embedded Kafka broker …");
+                out.flush();
+            }
+            OwnOrExternalKafkaOptions.Cluster cluster = kafka.open(dir.resolve("kafka"));
+            open.add(0, cluster);
+            KafkaConnection connection = cluster.connection();
+            String bootstrap = connection.bootstrapServers();
+            TopicAdministrator.ensureTopics(connection.admin(Map.of()), Topics.all(2), Duration.ofSeconds(30));
 
             // Accelerated event time runs ahead of the wall clock: widen ingest's future bound accordingly.
             IngestConfig ingestConfig = IngestConfig.defaults().withStep(ingestStep).withGrace(ingestStep.multipliedBy(2))
                     .withStateDir(dir.resolve("ingest-state")).withTopicPartitions(2)
-                    .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500));
+                    .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500))
+                    .withStreamsOverrides(connection.clientSettings());
             IngestService ingest = IngestService.start(ingestConfig, bootstrap, registry);
             open.add(0, ingest);
 
@@ -144,7 +152,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                             CheckpointPublisherConfig.defaults("default", model.window(), model.horizon(), TrainCommand.modelConfigJson(model))
                                     .withHmacKey(TrainCommand.hmacKey()))
                     .withBatching(batchSize, Duration.ofSeconds(1))
-                    .withCheckpointEvery(50, Duration.ofSeconds(20));
+                    .withCheckpointEvery(50, Duration.ofSeconds(20))
+                    .withClientOverrides(connection.clientSettings());
             TrainerService trainer = TrainerService.start(model, loop, registry, Clock.systemUTC());
             open.add(0, trainer);
             if (injectExplosionAt != null) {
@@ -156,10 +165,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             // Stateful one-step inference (rnnTimeStep per sensor, re-seeded by a full-window pass every 72 steps) costs a
             // fraction of a full-window pass, which leaves the two cores to the trainer the demo is about.
             ServeService serve = ServeService.start(ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
-                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()),
+                    .withTopicPartitions(2).withHmacKey(TrainCommand.hmacKey()).withStreamsOverrides(connection.clientSettings()),
                     bootstrap, registry);
             open.add(0, serve);
-            ForecastTail forecasts = new ForecastTail(bootstrap, 3);
+            ForecastTail forecasts = new ForecastTail(connection, 3);
             open.add(0, forecasts);
 
             Map<String, java.util.function.Supplier<MetricsServer.Readiness>> checks = new LinkedHashMap<>();
@@ -170,7 +179,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             open.add(0, http);
 
             Iterator<Reading> readings = csvReadings != null ? csvReadings.iterator() : simulated(ingestStep);
-            ReadingPump pump = new ReadingPump(bootstrap, readings, eventSpeedup);
+            ReadingPump pump = new ReadingPump(connection, readings, eventSpeedup);
             open.add(0, pump);
             pump.start();
             out.printf(Locale.ROOT, "Ready in %.1f s: broker %s, %s at %.0f× real time; metrics at http://%s:%d/metrics%n",
@@ -261,12 +270,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         private final Thread thread;
         private volatile boolean stopped;
 
-        ForecastTail(String bootstrap, int sensors) {
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        ForecastTail(KafkaConnection connection, int sensors) {
+            Map<String, Object> p = Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            this.consumer = new KafkaConsumer<>(connection.consumer(p), new StringDeserializer(), new StringDeserializer());
             this.sensors = sensors;
             this.thread = new Thread(this::run, "sensorcast-demo-forecasts");
             thread.setDaemon(true);
@@ -333,11 +340,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         private final Thread thread;
         private volatile boolean stopped;
 
-        ReadingPump(String bootstrap, Iterator<Reading> readings, double speedup) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-            this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        ReadingPump(KafkaConnection connection, Iterator<Reading> readings, double speedup) {
+            this.producer = new KafkaProducer<>(connection.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)),
+                    new StringSerializer(), new ByteArraySerializer());
             this.readings = readings;
             this.speedup = speedup;
             this.thread = new Thread(this::run, "sensorcast-demo-readings");

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
+import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.ops.http.MetricsServer;
@@ -67,10 +68,11 @@ public final class IngestCommand implements Callable<Integer> {
         flags.put("ingest.max-gap", maxGap);
         flags.put("ingest.state-dir", stateDir);
         Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
-        IngestConfig cfg = ingestConfig(settings).withStreamsOverrides(settings.kafkaClient());
+        KafkaConnection connection = kafka.connection(settings);
+        IngestConfig cfg = ingestConfig(settings).withStreamsOverrides(connection.clientSettings());
 
         PrometheusMeterRegistry registry = Telemetry.registry("ingest");
-        try (IngestService service = IngestService.start(cfg, kafka.bootstrapServers(), registry)) {
+        try (IngestService service = IngestService.start(cfg, connection.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
                     () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s -> %s (step %s, window %d)", cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window()));

@@ -4,10 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,6 +17,7 @@ import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSimulator;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.ops.KafkaConnection;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,6 +41,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    KafkaClientConfigOptions clientConfig;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -91,7 +96,8 @@ public final class ProduceCommand implements Callable<Integer> {
         if (ratePerSecond < 0 || (speedup != null && speedup <= 0)) {
             throw new IllegalArgumentException("--rate and --speedup must be positive");
         }
-        TopicAdministrator.ensureTopics(kafka.bootstrapServers(), Topics.all(), Duration.ofSeconds(15));
+        KafkaConnection connection = kafka.connection(clientConfig.settings());
+        TopicAdministrator.ensureTopics(connection.admin(Map.of()), Topics.all(), Duration.ofSeconds(15));
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err);
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
@@ -101,7 +107,7 @@ public final class ProduceCommand implements Callable<Integer> {
         long sent = 0;
         long firstTs = Long.MIN_VALUE;
         StopSignal stop = StopSignal.onShutdown();
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+        try (KafkaProducer<String, byte[]> producer = producer(connection)) {
             while (readings.hasNext() && sent < limit && System.nanoTime() < deadline && sendFailure.get() == null
                     && !stop.stopRequested()) {
                 Reading r = readings.next();
@@ -166,9 +172,8 @@ public final class ProduceCommand implements Callable<Integer> {
         return (dot > 0 ? name.substring(0, dot) : name) + "." + column;
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    private static KafkaProducer<String, byte[]> producer(KafkaConnection connection) {
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -176,7 +181,7 @@ public final class ProduceCommand implements Callable<Integer> {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(connection.producer(p), new StringSerializer(), new ByteArraySerializer());
     }
 
     private static void pauseUntil(long nanos) throws InterruptedException {

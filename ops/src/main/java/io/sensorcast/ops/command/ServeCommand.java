@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sensorcast.serve.RoutingRule;
 import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
+import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.ops.http.MetricsServer;
@@ -73,14 +74,15 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put("serve.stateful-inference", statefulInference);
         flags.put("serve.require-signed", requireSigned);
         Settings settings = Settings.load(KEYS, config, System.getenv(), flags);
-        ServeConfig cfg = serveConfig(settings).withStreamsOverrides(settings.kafkaClient());
+        KafkaConnection connection = kafka.connection(settings);
+        ServeConfig cfg = serveConfig(settings).withStreamsOverrides(connection.clientSettings());
         if (settings.has("serve.require-signed") && settings.bool("serve.require-signed") && cfg.hmacKey().isEmpty()) {
             // without a key any well-formed checkpoint goes live: an operator who asked for signatures must not get that
             throw new IllegalArgumentException("--require-signed needs the checkpoint key in SENSORCAST_CHECKPOINT_HMAC_KEY");
         }
 
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
-        try (ServeService service = ServeService.start(cfg, kafka.bootstrapServers(), registry)) {
+        try (ServeService service = ServeService.start(cfg, connection.bootstrapServers(), registry)) {
             return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
                     () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s + %s -> %s", cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic()));

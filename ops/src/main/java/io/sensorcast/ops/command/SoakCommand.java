@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -24,10 +23,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
 import io.sensorcast.ingest.SensorSimulator;
-import io.sensorcast.kafka.EmbeddedKafkaBroker;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,10 +46,15 @@ import picocli.CommandLine.Spec;
                 "JVM, simulated sensors paced to --rate readings/s. Every --sample-every it samples heap after GC, open",
                 "file descriptors, state store size on disk, consumer lag (ingest + serve groups) and the p99 of",
                 "reading-to-forecast latency over the interval; at the end it prints the least-squares slope of each",
-                "per minute (flat is good) and, with --out, writes them as JSON. The trainer is not part of the soak."})
+                "per minute (flat is good) and, with --out, writes them as JSON. The trainer is not part of the soak.",
+                "With --bootstrap-servers it runs against that cluster instead of an embedded broker, with the Kafka client",
+                "settings of --config (kafka.*) and env SENSORCAST_KAFKA_*."})
 public final class SoakCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    OwnOrExternalKafkaOptions kafka;
 
     @Option(names = "--duration", defaultValue = "30m", converter = DurationConverter.class,
             description = "How long to run (default: ${DEFAULT-VALUE}).")
@@ -92,19 +97,23 @@ public final class SoakCommand implements Callable<Integer> {
         try (TemporaryDirectory tmp = TemporaryDirectory.create("sensorcast-soak-")) {
             Path dir = tmp.path();
             try {
-                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir.resolve("kafka"));
-                open.add(0, broker);
-                String bootstrap = broker.bootstrapServers();
-                TopicAdministrator.ensureTopics(bootstrap, Topics.all(), Duration.ofSeconds(30));
+                OwnOrExternalKafkaOptions.Cluster cluster = kafka.open(dir.resolve("kafka"));
+                open.add(0, cluster);
+                KafkaConnection connection = cluster.connection();
+                String bootstrap = connection.bootstrapServers();
+                TopicAdministrator.ensureTopics(connection.admin(Map.of()), Topics.all(), Duration.ofSeconds(30));
                 IngestConfig ingestConfig = IngestConfig.defaults().withStateDir(dir.resolve("ingest-state"))
-                        .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500));
+                        .withTimestampBounds(Instant.parse("1990-01-01T00:00:00Z"), Duration.ofDays(36500))
+                        .withStreamsOverrides(connection.clientSettings());
                 open.add(0, IngestService.start(ingestConfig, bootstrap, registry));
-                ServeConfig serveConfig = ServeConfig.defaults().withStateDir(dir.resolve("serve-state"));
+                ServeConfig serveConfig = ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
+                        .withStreamsOverrides(connection.clientSettings());
                 open.add(0, ServeService.start(serveConfig, bootstrap, registry));
-                Admin admin = Admin.create(adminProps(bootstrap));
+                Admin admin = Admin.create(connection.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
                 open.add(0, admin);
                 long start = (System.currentTimeMillis() - Duration.ofDays(60).toMillis()) / step.toMillis() * step.toMillis();
-                DemoCommand.ReadingPump pump = new DemoCommand.ReadingPump(bootstrap,
+                DemoCommand.ReadingPump pump = new DemoCommand.ReadingPump(connection,
                         new SensorSimulator(sensors, 42, start, step).readings(), speedup);
                 open.add(0, pump);
                 pump.start();
@@ -239,14 +248,6 @@ public final class SoakCommand implements Callable<Integer> {
 
     private static double forecasts(PrometheusMeterRegistry registry) {
         return registry.find("sensorcast.serve.forecasts").counters().stream().mapToDouble(c -> c.count()).sum();
-    }
-
-    private static Properties adminProps(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        return p;
     }
 
     /** The p99 of serve's latency histogram over the interval since the previous call (bucket deltas). */

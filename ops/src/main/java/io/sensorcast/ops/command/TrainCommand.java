@@ -18,6 +18,7 @@ import io.sensorcast.model.StepReport;
 import io.sensorcast.model.TrainerService;
 import io.sensorcast.model.checkpoint.CheckpointPublisherConfig;
 import io.sensorcast.model.checkpoint.TrainerLoopConfig;
+import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Settings;
 import io.sensorcast.ops.Telemetry;
 import io.sensorcast.ops.http.MetricsServer;
@@ -74,7 +75,8 @@ public final class TrainCommand implements Callable<Integer> {
         Settings s = Settings.load(KEYS, config, System.getenv(), flags);
         ModelConfig model = modelConfig(s);
         String id = s.has("train.model-id") ? s.string("train.model-id") : "default";
-        TrainerLoopConfig loop = loopConfig(s, model, id, kafka.bootstrapServers(), hmacKey()).withClientOverrides(s.kafkaClient());
+        KafkaConnection connection = kafka.connection(s);
+        TrainerLoopConfig loop = loopConfig(s, model, id, connection.bootstrapServers(), hmacKey()).withClientOverrides(connection.clientSettings());
 
         PrometheusMeterRegistry registry = Telemetry.registry("trainer");
         StopSignal stop = StopSignal.onShutdown();
