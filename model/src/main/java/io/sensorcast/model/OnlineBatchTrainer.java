@@ -18,6 +18,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  */
 public final class OnlineBatchTrainer implements BatchTrainer {
     private final OnlineTrainer trainer;
+    private final ReplayBuffer replay;
+    private final double replayPerWindow;
     private final List<GradientEvent> pending = new ArrayList<>();
     private double persistenceMae = Double.NaN;
     private double prequentialMse = Double.NaN;
@@ -25,7 +27,20 @@ public final class OnlineBatchTrainer implements BatchTrainer {
     private volatile long corruptAtStep = -1;
 
     public OnlineBatchTrainer(OnlineTrainer trainer) {
+        this(trainer, null, 0);
+    }
+
+    /**
+     * With replay: each step trains on the fresh batch plus {@code replayPerWindow} × its size windows drawn from
+     * {@code replay}, which is then offered the fresh batch (only the fresh windows are scored).
+     */
+    public OnlineBatchTrainer(OnlineTrainer trainer, ReplayBuffer replay, double replayPerWindow) {
+        if (!(replayPerWindow >= 0) || (replayPerWindow > 0 && replay == null)) {
+            throw new IllegalArgumentException("replayPerWindow must be >= 0 and needs a buffer, got " + replayPerWindow);
+        }
         this.trainer = trainer;
+        this.replay = replay;
+        this.replayPerWindow = replayPerWindow;
         trainer.addGradientEventListener(pending::add);
     }
 
@@ -40,7 +55,13 @@ public final class OnlineBatchTrainer implements BatchTrainer {
         if (trainer.step() == corruptAtStep) {
             batch = corrupted(batch);
         }
-        StepReport report = trainer.testThenTrain(batch);
+        StepReport report;
+        if (replay == null) {
+            report = trainer.testThenTrain(batch);
+        } else {
+            report = trainer.testThenTrain(batch, replay.sample((int) Math.round(replayPerWindow * batch.size())));
+            replay.offer(batch);
+        }
         // A batch that exploded says something about the batch, not the model: it stays out of the quality figures
         // that gate checkpoints, or one corrupted batch would block publishing for hundreds of steps.
         Prequential p = report.prequential();

@@ -140,6 +140,14 @@ public final class OnlineTrainer {
 
     /** Scores the batch (before training on it), then trains one step on it. */
     public StepReport testThenTrain(List<SensorSequence> batch) {
+        return testThenTrain(batch, List.of());
+    }
+
+    /**
+     * Scores the batch (before training on it), then trains one step on it together with {@code replayed} older
+     * windows ({@link ReplayBuffer}); only {@code batch} is scored.
+     */
+    public StepReport testThenTrain(List<SensorSequence> batch, List<SensorSequence> replayed) {
         float[][] windows = windows(batch);
         double[] std = new double[batch.size()];
         for (int i = 0; i < std.length; i++) {
@@ -151,6 +159,12 @@ public final class OnlineTrainer {
             prequentialMaeEwma = Double.isNaN(prequentialMaeEwma) ? p.mae() : 0.95 * prequentialMaeEwma + 0.05 * p.mae();
             prequentialMseEwma = Double.isNaN(prequentialMseEwma) ? p.mse() : 0.95 * prequentialMseEwma + 0.05 * p.mse();
             metrics.prequentialMae(p.mae());
+        }
+        if (!replayed.isEmpty()) {
+            List<SensorSequence> all = new ArrayList<>(batch.size() + replayed.size());
+            all.addAll(batch);
+            all.addAll(replayed);
+            arrays = reference.trainingArrays(windows(all));
         }
         return trainStep(arrays, p);
     }

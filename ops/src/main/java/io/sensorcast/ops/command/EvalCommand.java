@@ -71,6 +71,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--online-learning-rate", defaultValue = "1e-4", description = "Adam rate once warmed up (default: ${DEFAULT-VALUE})")
     double onlineLearningRate;
 
+    @Option(names = "--replay", defaultValue = "" + DEFAULT_REPLAY, paramLabel = "N",
+            description = "old windows (train span and earlier test-then-train) replayed per fresh window in each online step (default: ${DEFAULT-VALUE})")
+    double replay;
+
     @Option(names = "--inputs", defaultValue = DEFAULT_INPUTS, paramLabel = "plain|re-referenced",
             description = "re-referenced: subtract each window's last value from its inputs (default: ${DEFAULT-VALUE})")
     String inputs;
@@ -95,6 +99,7 @@ public final class EvalCommand implements Callable<Integer> {
      */
     static final int DEFAULT_PASSES = 6;
     static final int DEFAULT_BATCH = 32;
+    static final double DEFAULT_REPLAY = 1;
     static final String DEFAULT_INPUTS = "re-referenced";
 
     @Override
@@ -111,7 +116,7 @@ public final class EvalCommand implements Callable<Integer> {
                 .withLearningRate(learningRate).withOnlineLearningRate(onlineLearningRate).withHidden(hidden)
                 .withReReferenceInputs(reReference).withSeed(seed);
         EvalSettings settings = new EvalSettings(csv, timeColumn, valueColumn, step, season, split, passes, patience,
-                maxGap, model);
+                maxGap, replay, model);
         NativeThreads.configure();
         // serve logs every model swap and ingest every dead letter: right for a service, noise around a progress bar
         // (the report counts dead letters, and a rejected checkpoint fails the run)

@@ -20,6 +20,7 @@ import io.sensorcast.ingest.SensorSequence;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.OnlineBatchTrainer;
 import io.sensorcast.model.OnlineTrainer;
+import io.sensorcast.model.ReplayBuffer;
 import io.sensorcast.model.StepReport;
 import io.sensorcast.model.TrainerMetrics;
 import io.sensorcast.serve.Forecast;
@@ -51,6 +52,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class EvalRunner {
     public static final String FROZEN = "lstm-frozen";
     public static final String ONLINE = "lstm-online";
+    /** Windows kept for replay: ETTh1's whole train span fits. */
+    static final int REPLAY_CAPACITY = 20_000;
     public static final String PERSISTENCE = "persistence";
     public static final String SEASONAL = "seasonal-naive";
     private static final int SERVE_BATCH = 256;
@@ -168,7 +171,14 @@ public final class EvalRunner {
 
         int onlineFrom = history.size();
         progress.phase("online model: test-then-train (serve + trainer)");
-        OnlineBatchTrainer onlineTrainer = new OnlineBatchTrainer(trainer);
+        OnlineBatchTrainer onlineTrainer;
+        if (settings.replay() > 0) {
+            ReplayBuffer replay = new ReplayBuffer(REPLAY_CAPACITY, model.seed());
+            replay.offer(trainWindows);
+            onlineTrainer = new OnlineBatchTrainer(trainer, replay, settings.replay());
+        } else {
+            onlineTrainer = new OnlineBatchTrainer(trainer);
+        }
         try (ServeReplay onlineServe = new ServeReplay(serve.withBatching(batch, Duration.ofMillis(20)))) {
             onlineServe.publish(trainer.network(), trainer.step());
             for (int i = 0; i < later.size(); i += batch) {

@@ -14,9 +14,10 @@ import io.sensorcast.model.ModelConfig;
  * @param passes      most passes over the train span for the frozen model (fewer when validation stops improving)
  * @param patience    passes without a better validation MSE before training stops
  * @param maxGapSteps ingest's longest interpolated gap
+ * @param replay      old windows replayed per fresh window in each online step ({@link io.sensorcast.model.ReplayBuffer})
  */
 public record EvalSettings(Path csv, String timeColumn, String valueColumn, Duration step, Integer season, String split,
-                           int passes, int patience, int maxGapSteps, ModelConfig model) {
+                           int passes, int patience, int maxGapSteps, double replay, ModelConfig model) {
     public EvalSettings {
         if (passes < 1) {
             throw new IllegalArgumentException("--passes must be >= 1, got " + passes);
@@ -26,6 +27,9 @@ public record EvalSettings(Path csv, String timeColumn, String valueColumn, Dura
         }
         if (step != null && step.toMillis() < 1) {
             throw new IllegalArgumentException("--step must be at least 1 ms, got " + step);
+        }
+        if (!(replay >= 0)) {
+            throw new IllegalArgumentException("--replay must be >= 0, got " + replay);
         }
         if (season != null && season < 1) {
             throw new IllegalArgumentException("--season must be >= 1 step, got " + season);
