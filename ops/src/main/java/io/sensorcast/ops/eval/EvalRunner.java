@@ -173,9 +173,9 @@ public final class EvalRunner {
         progress.phase("online model: test-then-train (serve + trainer)");
         OnlineBatchTrainer onlineTrainer;
         if (settings.replay() > 0) {
-            ReplayBuffer replay = new ReplayBuffer(REPLAY_CAPACITY, model.seed());
-            replay.offer(trainWindows);
-            onlineTrainer = new OnlineBatchTrainer(trainer, replay, settings.replay());
+            ReplayBuffer seen = new ReplayBuffer(REPLAY_CAPACITY, model.seed());
+            seen.offer(trainWindows);
+            onlineTrainer = new OnlineBatchTrainer(trainer, seen, settings.replay());
         } else {
             onlineTrainer = new OnlineBatchTrainer(trainer);
         }
