@@ -84,9 +84,8 @@ public final class EvalRunner {
 
         ProgressBar progress = new ProgressBar(progressOut, 100);
         progress.phase("ingest: resampling and windowing");
-        // one row past the test span, if there is one, so the last test step closes (grace 0: a step closes when
-        // the next one starts)
-        List<Reading> replay = all.subList(0, Math.min(all.size(), split.rows() + 1));
+        List<Reading> replay = new ArrayList<>(rows);
+        replay.add(closingReading(rows.get(rows.size() - 1), stepMs));
         IngestConfig ingest = IngestConfig.defaults().withStep(Duration.ofMillis(stepMs)).withGrace(Duration.ZERO)
                 .withWindow(model.window()).withHop(1).withMaxGapSteps(settings.maxGapSteps());
         IngestReplay.Result ingested = IngestReplay.run(replay, ingest);
@@ -192,6 +191,18 @@ public final class EvalRunner {
                 model.window(), stepMs, season, stats, model, pass, bestPass, validationMse, test, val, history,
                 onlineFrom, stretch, ingested.sequences().size(), ingested.deadLetters(), testOrigins.size(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A reading at the start of the step after {@code last}'s, replayed after the split's rows. Ingest closes a step only
+     * when a later reading of its sensor arrives (grace 0 here: when the next step starts), so without it the split's
+     * last step would never close and its point would be lost. The closing reading's own step never closes, so it is
+     * in no window and never scored; rows after the split are not replayed at all (so they cannot leak into the last
+     * step's mean when {@code --step} is coarser than the rows' spacing). Live ingest is unchanged: there a sensor's
+     * next reading closes its step.
+     */
+    static Reading closingReading(Reading last, long stepMs) {
+        return new Reading(last.sensor(), (Math.floorDiv(last.ts(), stepMs) + 1) * stepMs, last.value());
     }
 
     /** Median spacing of consecutive distinct timestamps, in ms. */
