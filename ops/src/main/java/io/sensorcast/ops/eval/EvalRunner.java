@@ -151,8 +151,10 @@ public final class EvalRunner {
         trainer.network().params().assign(best);
         progress.total(5 + (long) pass * batchesPerPass + onlineBatches + serveBatches);
 
-        ServeConfig serve = ServeConfig.defaults().withModel(model).withBatching(SERVE_BATCH, Duration.ofMillis(20))
-                .withStatefulInference(false, 72);
+        // full-window forecasts (the trainer's protocol, and the only kind re-referenced inputs allow): switched off
+        // before the model is set, since ServeConfig refuses stateful inference with re-referenced inputs
+        ServeConfig serve = ServeConfig.defaults().withStatefulInference(false, 72).withModel(model)
+                .withBatching(SERVE_BATCH, Duration.ofMillis(20));
         Map<Long, Forecast> frozen = new HashMap<>();
         Map<Long, Forecast> online = new HashMap<>();
         progress.phase("frozen model: forecasting (serve)");
