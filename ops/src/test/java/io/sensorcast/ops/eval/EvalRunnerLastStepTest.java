@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.Reading;
 import io.sensorcast.model.ModelConfig;
 import org.junit.jupiter.api.Test;
@@ -45,9 +47,13 @@ class EvalRunnerLastStepTest {
     }
 
     @Test
-    void shouldCloseTheLastStepWithAReadingAtTheStartOfTheNextStep() {
+    void shouldCloseTheLastStepWithAReadingAtItsEndPlusTheGrace() {
         Reading last = new Reading("s", 3 * 3_600_000L + 1_234, 7.5);
-        assertEquals(new Reading("s", 4 * 3_600_000L, 7.5), EvalRunner.closingReading(last, 3_600_000L));
+        IngestConfig hourly = IngestConfig.defaults().withStep(Duration.ofHours(1));
+        // step 3 ends at 4 h; it closes once the sensor's stream time reaches 4 h + grace
+        assertEquals(new Reading("s", 4 * 3_600_000L, 7.5), EvalRunner.closingReading(last, hourly.withGrace(Duration.ZERO)));
+        assertEquals(new Reading("s", 4 * 3_600_000L + 120_000L, 7.5),
+                EvalRunner.closingReading(last, hourly.withGrace(Duration.ofMinutes(2))));
     }
 
     private static EvalReport eval(Path csv) {
