@@ -1,6 +1,7 @@
 package io.sensorcast.ops.eval;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -10,13 +11,20 @@ import java.util.function.Supplier;
 final class StallWatch {
     private final String waitingFor;
     private final Duration limit;
+    private final LongSupplier nanoTime;
     private long done = -1;
-    private long lastProgressNanos = System.nanoTime();
+    private long lastProgressNanos;
 
-    /** @param waitingFor what is awaited, for the error, e.g. "ingest on Kafka to process the readings" */
+    /** @param waitingFor what is awaited, for the error, e.g. "ingest on Kafka to process 601 readings" */
     StallWatch(String waitingFor, Duration limit) {
+        this(waitingFor, limit, System::nanoTime);
+    }
+
+    StallWatch(String waitingFor, Duration limit, LongSupplier nanoTime) {
         this.waitingFor = waitingFor;
         this.limit = limit;
+        this.nanoTime = nanoTime;
+        this.lastProgressNanos = nanoTime.getAsLong();
     }
 
     /**
@@ -25,7 +33,7 @@ final class StallWatch {
      * @throws IllegalStateException when nothing new has arrived for the limit; its message ends with {@code detail}
      */
     void progress(long done, long expected, Supplier<String> detail) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (done > this.done) {
             this.done = done;
             lastProgressNanos = now;
