@@ -1,6 +1,7 @@
 package io.sensorcast.ops.eval;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,7 +98,8 @@ public final class KafkaIngestReplay implements IngestReplay {
                             + " of " + expected + " readings");
                 }
                 watch.progress(committed, expected, () -> " (committed input offsets; ingest is " + ingest.state() + ")");
-                StallWatch.pause();
+                // each look is a request to the group coordinator: often enough, without loading a small machine's broker
+                StallWatch.pause(Duration.ofMillis(100));
             }
         }
     }

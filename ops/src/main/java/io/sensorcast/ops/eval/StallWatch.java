@@ -43,10 +43,10 @@ final class StallWatch {
         }
     }
 
-    /** Waits a moment before looking again (for waits that cannot block on a poll). */
-    static void pause() {
+    /** Waits {@code interval} before looking again (for waits that cannot block on a poll). */
+    static void pause(Duration interval) {
         try {
-            Thread.sleep(20);
+            Thread.sleep(interval.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka", e);
