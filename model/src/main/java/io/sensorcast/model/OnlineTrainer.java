@@ -116,6 +116,7 @@ public final class OnlineTrainer {
         }
         network = net;
         step = atStep;
+        FusedLstmKernel.install(network);
         network.addListeners(listener);
         network.getUpdater();
         beforeStep = new Snapshot(network);

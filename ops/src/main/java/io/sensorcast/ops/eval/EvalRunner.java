@@ -163,8 +163,7 @@ public final class EvalRunner {
         trainer.network().params().assign(best);
         progress.total(5 + (long) pass * batchesPerPass + onlineBatches + serveBatches);
 
-        // full-window forecasts (the trainer's protocol, and the only kind re-referenced inputs allow): switched off
-        // before the model is set, since ServeConfig refuses stateful inference with re-referenced inputs
+        // stateful inference first: ServeConfig rejects it together with re-referenced inputs (eval's default)
         ServeConfig serve = ServeConfig.defaults().withStatefulInference(false, 72).withModel(model)
                 .withBatching(SERVE_BATCH, Duration.ofMillis(20));
         Map<Long, Forecast> frozen = new HashMap<>();

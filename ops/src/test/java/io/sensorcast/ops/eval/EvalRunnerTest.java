@@ -37,7 +37,8 @@ class EvalRunnerTest {
     @BeforeAll
     static void runShortEval() {
         Path csv = SyntheticSeries.write(dir.resolve("sine.csv"), 1200, 0);
-        ModelConfig model = ModelConfig.defaults().withShape(48, 12).withHidden(16).withTbptt(12, 12)
+        // re-referenced inputs: eval's default (EvalCommand), which the serve replay must accept
+        ModelConfig model = ModelConfig.defaults().withShape(48, 12).withHidden(16).withTbptt(12, 12).withReReferenceInputs(true)
                 .withClipping(io.sensorcast.model.ClippingPolicy.GLOBAL_NORM, ModelConfig.pytorchEquivalentThreshold(5, 12));
         EvalSettings settings = new EvalSettings(csv, "ts", "value", null, null, "0.6,0.2,0.2", 4, 2, 5, model);
         report = new EvalRunner(settings, new PrintWriter(new StringWriter())).run();
