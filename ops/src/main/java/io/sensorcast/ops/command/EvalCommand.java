@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 import org.slf4j.LoggerFactory;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Replays a CSV series through the ingest topology, the trainer and the serve topology (in process,",
-                "no Kafka needed; over Kafka with --kafka) and reports accuracy at the horizon: the model frozen after the train span, the model",
-                "learning online through the test span (test-then-train), persistence and seasonal naive.",
+        description = {"Replays a CSV series through the ingest topology, the trainer and the serve topology (in process, "
+                + "no Kafka needed; or over Kafka with --kafka) and reports accuracy at the horizon: the model frozen "
+                + "after the train span, the model learning online through the test span (test-then-train), persistence "
+                + "and seasonal naive.",
                 "Writes DIR/report.json and DIR/report.html (with charts); prints the table."})
 public final class EvalCommand implements Callable<Integer> {
     @Spec
@@ -87,13 +88,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "weights and shuffling seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--kafka", description = {"run ingest and serve as Kafka Streams applications on an embedded broker (or on the",
-            "cluster at --bootstrap-servers) instead of in process; the report is the same"})
+    @Option(names = "--kafka", description = "run ingest and serve as Kafka Streams applications on an embedded broker "
+            + "(or on the cluster at --bootstrap-servers) instead of in process; the report is the same")
     boolean kafka;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,…]",
-            description = {"with --kafka: an existing cluster instead of the embedded broker (the run creates its own",
-                    "topics and groups, sensorcast-eval-<run id>-…, and deletes them at the end)"})
+            description = "with --kafka: an existing cluster instead of the embedded broker (the run creates its own "
+                    + "topics and groups, sensorcast-eval-<run id>-…, and deletes them at the end)")
     String bootstrapServers;
 
     @Option(names = "--out", defaultValue = "eval-report", paramLabel = "DIR", description = "report directory (default: ${DEFAULT-VALUE})")
