@@ -15,6 +15,16 @@ class EvalCommandTest {
     }
 
     @Test
+    void shouldExitWithOneLineWhenBootstrapServersAreGivenWithoutKafka(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path csv = java.nio.file.Files.writeString(dir.resolve("s.csv"), "date,OT\n2020-01-01 00:00:00,1\n");
+        CliRun run = CliRun.of("eval", "--csv", csv.toString(), "--value-column", "OT", "--bootstrap-servers", "kafka-1:9092",
+                "--out", dir.resolve("r").toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("sensorcast eval: --bootstrap-servers needs --kafka (without it eval runs in process)", run.err().strip());
+    }
+
+    @Test
     void shouldExitWithOneLineWhenTheValueColumnIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path csv = java.nio.file.Files.writeString(dir.resolve("s.csv"), "date,a\n2020-01-01 00:00:00,1\n");

@@ -48,6 +48,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * actuals. Errors are reported in the series' units and z-scored with the train rows' statistics
  * ({@link TrainStatistics}), whatever running normalisation the pipeline applied to the model's inputs: forecasts
  * come back from serve in the series' units and are re-scaled only for the report.
+ *
+ * <p>The {@link EvalTransport} decides only how ingest and serve are reached (in process, or as Kafka Streams
+ * applications on a cluster); the readings, the training and the scoring are the same either way.
  */
 public final class EvalRunner {
     public static final String FROZEN = "lstm-frozen";
@@ -61,10 +64,18 @@ public final class EvalRunner {
     private static final int STRETCH_ORIGINS = 8;
 
     private final EvalSettings settings;
+    private final EvalTransport transport;
     private final PrintWriter progressOut;
 
+    /** In process ({@link EvalTransport#IN_PROCESS}). */
     public EvalRunner(EvalSettings settings, PrintWriter progressOut) {
+        this(settings, EvalTransport.IN_PROCESS, progressOut);
+    }
+
+    /** @param transport how ingest and serve are reached: in process, or over Kafka ({@link KafkaEvalTransport}) */
+    public EvalRunner(EvalSettings settings, EvalTransport transport, PrintWriter progressOut) {
         this.settings = settings;
+        this.transport = transport;
         this.progressOut = progressOut;
     }
 
@@ -87,12 +98,12 @@ public final class EvalRunner {
 
         ProgressBar progress = new ProgressBar(progressOut, 100);
         progress.phase("ingest: resampling and windowing");
-        // one row past the test span, if there is one, so the last test step closes (grace 0: a step closes when
-        // the next one starts)
-        List<Reading> replay = all.subList(0, Math.min(all.size(), split.rows() + 1));
+        // grace 0: a step closes as soon as the next one starts (a CSV is in time order, nothing arrives late)
         IngestConfig ingest = IngestConfig.defaults().withStep(Duration.ofMillis(stepMs)).withGrace(Duration.ZERO)
                 .withWindow(model.window()).withHop(1).withMaxGapSteps(settings.maxGapSteps());
-        IngestReplay.Result ingested = IngestReplay.run(replay, ingest);
+        List<Reading> replay = new ArrayList<>(rows);
+        replay.add(closingReading(rows.get(rows.size() - 1), ingest));
+        IngestReplay.Result ingested = transport.ingest().run(replay, ingest);
         StepSeries steps = StepSeries.of(ingested.sequences(), stepMs);
 
         List<SensorSequence> trainWindows = new ArrayList<>();
@@ -161,7 +172,7 @@ public final class EvalRunner {
         Map<Long, Forecast> frozen = new HashMap<>();
         Map<Long, Forecast> online = new HashMap<>();
         progress.phase("frozen model: forecasting (serve)");
-        try (ServeReplay frozenServe = new ServeReplay(serve)) {
+        try (ServeReplay frozenServe = transport.serve(serve, "frozen")) {
             frozenServe.publish(trainer.network(), trainer.step());
             for (int i = 0; i < later.size(); i += SERVE_BATCH) {
                 collect(frozen, frozenServe.forecast(later.subList(i, Math.min(later.size(), i + SERVE_BATCH))), stepMs);
@@ -179,7 +190,7 @@ public final class EvalRunner {
         } else {
             onlineTrainer = new OnlineBatchTrainer(trainer);
         }
-        try (ServeReplay onlineServe = new ServeReplay(serve.withBatching(batch, Duration.ofMillis(20)))) {
+        try (ServeReplay onlineServe = transport.serve(serve.withBatching(batch, Duration.ofMillis(20)), "online")) {
             onlineServe.publish(trainer.network(), trainer.step());
             for (int i = 0; i < later.size(); i += batch) {
                 List<SensorSequence> chunk = later.subList(i, Math.min(later.size(), i + batch));
@@ -203,6 +214,19 @@ public final class EvalRunner {
                 model.window(), stepMs, season, stats, model, pass, bestPass, validationMse, test, val, history,
                 onlineFrom, stretch, ingested.sequences().size(), ingested.deadLetters(), testOrigins.size(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A reading at the end of {@code last}'s step plus ingest's grace, replayed after the split's rows. Ingest closes a
+     * step only when a later reading of its sensor brings the sensor's stream time to the step's end + grace, so
+     * without it the split's last step would never close and its point would be lost. The closing reading's own step
+     * never closes, so it is in no window and never scored; rows after the split are not replayed at all (so they
+     * cannot leak into the last step's mean when {@code --step} is coarser than the rows' spacing). Live ingest is
+     * unchanged: there a sensor's next reading closes its step.
+     */
+    static Reading closingReading(Reading last, IngestConfig ingest) {
+        long stepEnd = (Math.floorDiv(last.ts(), ingest.stepMs()) + 1) * ingest.stepMs();
+        return new Reading(last.sensor(), stepEnd + ingest.graceMs(), last.value());
     }
 
     /** Median spacing of consecutive distinct timestamps, in ms. */

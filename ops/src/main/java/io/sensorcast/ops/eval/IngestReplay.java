@@ -1,62 +1,23 @@
 package io.sensorcast.ops.eval;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.IngestConfig;
-import io.sensorcast.ingest.IngestTopology;
 import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSequence;
-import io.sensorcast.ingest.SensorSequenceJson;
-import io.sensorcast.kafka.TemporaryDirectory;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * Readings through the ingest topology itself ({@link IngestTopology#build}), in process with Kafka Streams'
- * {@code TopologyTestDriver}: the same parsing, resampling, gap filling, running normalisation and windowing as the
- * live service, without a broker. Readings go in as the JSON of {@code sensor-readings}; the result is every
- * {@code sensor-sequences} record in order, and the number of dead letters.
+ * Readings through the ingest topology ({@link io.sensorcast.ingest.IngestTopology#build}): the same parsing,
+ * resampling, gap filling, running normalisation and windowing as the live service. Readings go in as the JSON of
+ * {@code sensor-readings}, in the given order; the result is every {@code sensor-sequences} record in order, and the
+ * number of dead letters. Implementations differ only in transport: {@link InProcessIngestReplay} (no broker) and
+ * {@link KafkaIngestReplay} (a Kafka Streams application on a cluster).
  */
-public final class IngestReplay {
+public interface IngestReplay {
     /** What came out of ingest. */
-    public record Result(List<SensorSequence> sequences, long deadLetters) {
+    record Result(List<SensorSequence> sequences, long deadLetters) {
     }
 
-    private IngestReplay() {
-    }
-
-    public static Result run(List<Reading> readings, IngestConfig config) {
-        try (TemporaryDirectory state = TemporaryDirectory.create("sensorcast-eval-ingest-")) {
-            IngestConfig c = config.withStateDir(state.path());
-            Properties props = c.streamsProperties("in-process:9092");
-            try (TopologyTestDriver driver = new TopologyTestDriver(IngestTopology.build(c, new SimpleMeterRegistry()),
-                    // ingest's timestamp bounds are relative to the wall clock (readings more than a day ahead of it
-                    // are rejected), so the driver's wall clock is the real one, not its default of epoch 0
-                    props, Instant.now())) {
-                var in = driver.createInputTopic(c.readingsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
-                var out = driver.createOutputTopic(c.sequencesTopic(), new StringDeserializer(),
-                        SensorSequenceJson.serde().deserializer());
-                var dlq = driver.createOutputTopic(c.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                List<SensorSequence> sequences = new ArrayList<>();
-                long dead = 0;
-                int i = 0;
-                for (Reading r : readings) {
-                    in.pipeInput(r.sensor().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.toJsonBytes());
-                    if (++i % 1024 == 0) { // drain as we go: the driver's output queues are unbounded
-                        sequences.addAll(out.readValuesToList());
-                        dead += dlq.readValuesToList().size();
-                    }
-                }
-                sequences.addAll(out.readValuesToList());
-                dead += dlq.readValuesToList().size();
-                return new Result(sequences, dead);
-            }
-        }
-    }
+    /** Replays {@code readings} through a fresh ingest instance configured by {@code config} and waits for its output. */
+    Result run(List<Reading> readings, IngestConfig config);
 }

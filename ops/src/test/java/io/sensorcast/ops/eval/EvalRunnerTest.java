@@ -64,10 +64,9 @@ class EvalRunnerTest {
     @Test
     void shouldScoreEveryMethodOnTheSamePoints() {
         long points = report.result(EvalRunner.PERSISTENCE).points();
-        // 240 test rows, origins t with t+1 in the test span and t+12 not past it: 240 − 12 + 1 = 229, 12 leads each;
-        // minus one: the file's last step never closes in ingest (a step closes when the next one starts), so the
-        // last origin's lead 12 has no actual
-        assertEquals(229L * 12 - 1, points);
+        // 240 test rows, origins t with t+1 in the test span and t+12 not past it: 240 − 12 + 1 = 229, 12 leads each
+        // (the test span ends the file: its last step is closed by eval's closing reading, so no target is missing)
+        assertEquals(229L * 12, points);
         for (MethodScore m : report.results()) {
             assertEquals(points, m.points(), m.method());
         }
