@@ -1,0 +1,284 @@
+package io.sensorcast.json;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the common forms of JSON straight from bytes, without a String per number, for decoders that keep Jackson
+ * as their general path. Whatever this scanner does not handle itself it reports with {@link Unsupported}, and the
+ * caller then parses the whole record with Jackson: so a scanner-based decoder returns exactly what Jackson would,
+ * and rejects exactly what Jackson rejects.
+ *
+ * <p>Handled: whitespace, strings of printable ASCII without escapes, and numbers of the JSON grammar with at most
+ * 18 significant digits. Number values are those Jackson gives for the same token: a {@code float} or {@code double}
+ * token (one with a fraction or an exponent) is rounded once, correctly, as {@link Float#parseFloat} and
+ * {@link Double#parseDouble} do; an integer token is a {@code long} converted with Java's rounding, so {@code -0} is
+ * {@code +0.0} (as in Jackson) while {@code -0.0} is {@code -0.0}.
+ */
+public final class JsonScanner {
+    /** The input uses a form this scanner leaves to a general parser; not a verdict on validity. Has no stack trace. */
+    public static final class Unsupported extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private Unsupported() {
+            super("not handled by the fast JSON path", null, false, false);
+        }
+    }
+
+    private static final Unsupported UNSUPPORTED = new Unsupported();
+    private static final int MAX_DIGITS = 18;
+    /** 10^0 … 10^22, each exactly a double: a product or quotient with them is correctly rounded (Clinger 1990). */
+    private static final double[] EXACT_POWERS_OF_TEN = {
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+            1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    private static final long TWO_TO_53 = 1L << 53;
+
+    private final byte[] in;
+    private int pos;
+    // the number last scanned: value = ±significand · 10^exponent
+    private boolean negative;
+    private long significand;
+    private int exponent;
+    private boolean integer;
+    private int numberStart;
+
+    public JsonScanner(byte[] in) {
+        this.in = in;
+    }
+
+    public static Unsupported unsupported() {
+        return UNSUPPORTED;
+    }
+
+    /** The next byte after whitespace, without consuming it. */
+    public int peek() {
+        skipWhitespace();
+        if (pos >= in.length) {
+            throw UNSUPPORTED;
+        }
+        return in[pos];
+    }
+
+    /** Consumes {@code c} after whitespace, or reports {@link Unsupported}. */
+    public void expect(char c) {
+        if (peek() != c) {
+            throw UNSUPPORTED;
+        }
+        pos++;
+    }
+
+    /** Consumes {@code c} after whitespace if it is next. */
+    public boolean consume(char c) {
+        if (peek() == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    /** A field name, matched against {@code names} (plain ASCII); returns its index and consumes the colon. */
+    public int fieldName(byte[][] names) {
+        expect('"');
+        int start = pos;
+        int end = plainStringEnd();
+        int length = end - start;
+        for (int i = 0; i < names.length; i++) {
+            byte[] name = names[i];
+            if (name.length == length && regionEquals(name, start)) {
+                pos = end + 1;
+                expect(':');
+                return i;
+            }
+        }
+        throw UNSUPPORTED;
+    }
+
+    public String string() {
+        expect('"');
+        int start = pos;
+        int end = plainStringEnd();
+        pos = end + 1;
+        return new String(in, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    public long longValue() {
+        scanNumber();
+        if (!integer) {
+            throw UNSUPPORTED;
+        }
+        return negative ? -significand : significand;
+    }
+
+    public float floatValue() {
+        scanNumber();
+        if (integer) {
+            return negative ? (float) -significand : (float) significand;
+        }
+        if (significand == 0) {
+            return negative ? -0.0f : 0.0f;
+        }
+        if (significand <= TWO_TO_53 && exponent >= -22 && exponent <= 22) {
+            double exact = exponent >= 0
+                    ? significand * EXACT_POWERS_OF_TEN[exponent]
+                    : significand / EXACT_POWERS_OF_TEN[-exponent];
+            // exact is the value rounded to double; rounding that to float again is the float rounding of the value
+            // unless it landed exactly halfway between two floats, where the double rounding may have decided the tie
+            float f = (float) exact;
+            if (f == exact || !isHalfway(exact, f)) {
+                return negative ? -f : f;
+            }
+        }
+        return Float.parseFloat(numberText());
+    }
+
+    public double doubleValue() {
+        scanNumber();
+        if (integer) {
+            return negative ? (double) -significand : (double) significand;
+        }
+        if (significand == 0) {
+            return negative ? -0.0 : 0.0;
+        }
+        if (significand <= TWO_TO_53 && exponent >= -22 && exponent <= 22) {
+            double d = exponent >= 0
+                    ? significand * EXACT_POWERS_OF_TEN[exponent]
+                    : significand / EXACT_POWERS_OF_TEN[-exponent];
+            return negative ? -d : d;
+        }
+        return Double.parseDouble(numberText());
+    }
+
+    private static boolean isHalfway(double exact, float rounded) {
+        float neighbour = exact > rounded ? Math.nextUp(rounded) : Math.nextDown(rounded);
+        // two adjacent floats and their mean are exact in double
+        return Float.isInfinite(neighbour) || exact == ((double) rounded + (double) neighbour) * 0.5;
+    }
+
+    private String numberText() {
+        return new String(in, numberStart, pos - numberStart, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? followed by whitespace, a comma or a closing bracket; the
+     * forms Jackson rejects by default (leading zeros, a bare point, a plus sign, NaN) are left to it.
+     */
+    private void scanNumber() {
+        skipWhitespace();
+        byte[] b = in;
+        int p = pos;
+        int n = b.length;
+        numberStart = p;
+        negative = p < n && b[p] == '-';
+        if (negative) {
+            p++;
+        }
+        if (p >= n) {
+            throw UNSUPPORTED;
+        }
+        long w = 0;
+        int digits = 0;
+        int exp = 0;
+        boolean isInteger = true;
+        if (b[p] == '0') {
+            p++;
+            if (p < n && isDigit(b[p])) {
+                throw UNSUPPORTED;
+            }
+        } else if (isDigit(b[p])) {
+            while (p < n && isDigit(b[p])) {
+                if (++digits > MAX_DIGITS) {
+                    throw UNSUPPORTED;
+                }
+                w = w * 10 + (b[p++] - '0');
+            }
+        } else {
+            throw UNSUPPORTED;
+        }
+        if (p < n && b[p] == '.') {
+            isInteger = false;
+            p++;
+            if (p >= n || !isDigit(b[p])) {
+                throw UNSUPPORTED;
+            }
+            while (p < n && isDigit(b[p])) {
+                int d = b[p++] - '0';
+                if (w == 0 && d == 0) {
+                    exp--; // a leading zero of the fraction: no significant digit yet
+                    continue;
+                }
+                if (++digits > MAX_DIGITS) {
+                    throw UNSUPPORTED;
+                }
+                w = w * 10 + d;
+                exp--;
+            }
+        }
+        if (p < n && (b[p] == 'e' || b[p] == 'E')) {
+            isInteger = false;
+            p++;
+            boolean negativeExponent = false;
+            if (p < n && (b[p] == '+' || b[p] == '-')) {
+                negativeExponent = b[p++] == '-';
+            }
+            if (p >= n || !isDigit(b[p])) {
+                throw UNSUPPORTED;
+            }
+            int e = 0;
+            int exponentDigits = 0;
+            while (p < n && isDigit(b[p])) {
+                if (++exponentDigits > 6) {
+                    throw UNSUPPORTED;
+                }
+                e = e * 10 + (b[p++] - '0');
+            }
+            exp += negativeExponent ? -e : e;
+        }
+        if (p < n && !isNumberEnd(b[p])) {
+            throw UNSUPPORTED;
+        }
+        pos = p;
+        significand = w;
+        exponent = exp;
+        integer = isInteger;
+    }
+
+    /** The index of the closing quote of a string of printable ASCII without escapes. */
+    private int plainStringEnd() {
+        byte[] b = in;
+        for (int p = pos; p < b.length; p++) {
+            byte c = b[p];
+            if (c == '"') {
+                return p;
+            }
+            if (c < 0x20 || c == '\\') { // negative for non-ASCII bytes
+                throw UNSUPPORTED;
+            }
+        }
+        throw UNSUPPORTED;
+    }
+
+    private boolean regionEquals(byte[] name, int start) {
+        for (int i = 0; i < name.length; i++) {
+            if (in[start + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void skipWhitespace() {
+        byte[] b = in;
+        int p = pos;
+        while (p < b.length && (b[p] == ' ' || b[p] == '\n' || b[p] == '\r' || b[p] == '\t')) {
+            p++;
+        }
+        pos = p;
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isNumberEnd(byte c) {
+        return c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+}
