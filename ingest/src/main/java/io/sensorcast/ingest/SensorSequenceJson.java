@@ -81,13 +81,14 @@ public final class SensorSequenceJson {
     /** @throws IllegalArgumentException when the bytes are not a sequence (Jackson's message) */
     public static SensorSequence fromBytes(byte[] bytes) {
         try {
-            return scan(bytes);
+            return fromBytesWithoutJackson(bytes);
         } catch (JsonScanner.Unsupported e) {
             return fromBytesWithJackson(bytes);
         }
     }
 
-    private static SensorSequence scan(byte[] bytes) {
+    /** The fast path alone: the sequence, or {@link JsonScanner.Unsupported} for what only Jackson reads. */
+    static SensorSequence fromBytesWithoutJackson(byte[] bytes) {
         JsonScanner in = new JsonScanner(bytes);
         String sensor = null;
         long end = 0;

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * caller then parses the whole record with Jackson: so a scanner-based decoder returns exactly what Jackson would,
  * and rejects exactly what Jackson rejects.
  *
- * <p>Handled: whitespace, strings of printable ASCII without escapes, and numbers of the JSON grammar with at most
- * 18 significant digits. Number values are those Jackson gives for the same token: a {@code float} or {@code double}
+ * <p>Handled: whitespace, strings of printable ASCII without escapes, integers within {@code long} range, and other
+ * numbers of the JSON grammar with at most 18 significant digits. Number values are those Jackson gives for the same token: a {@code float} or {@code double}
  * token (one with a fraction or an exponent) is rounded once, correctly, as {@link Float#parseFloat} and
  * {@link Double#parseDouble} do; an integer token is a {@code long} converted with Java's rounding, so {@code -0} is
  * {@code +0.0} (as in Jackson) while {@code -0.0} is {@code -0.0}.
@@ -25,7 +25,10 @@ public final class JsonScanner {
     }
 
     private static final Unsupported UNSUPPORTED = new Unsupported();
+    /** Significant digits of a number with a fraction or exponent; any 18 digits fit a long. */
     private static final int MAX_DIGITS = 18;
+    /** Digits of an integer: any 19 digits fit a long read as unsigned, and the range check follows. */
+    private static final int MAX_INTEGER_DIGITS = 19;
     /** 10^0 … 10^22, each exactly a double: a product or quotient with them is correctly rounded (Clinger 1990). */
     private static final double[] EXACT_POWERS_OF_TEN = {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -105,13 +108,13 @@ public final class JsonScanner {
         if (!integer) {
             throw UNSUPPORTED;
         }
-        return negative ? -significand : significand;
+        return integerValue();
     }
 
     public float floatValue() {
         scanNumber();
         if (integer) {
-            return negative ? (float) -significand : (float) significand;
+            return (float) integerValue();
         }
         if (significand == 0) {
             return negative ? -0.0f : 0.0f;
@@ -133,7 +136,7 @@ public final class JsonScanner {
     public double doubleValue() {
         scanNumber();
         if (integer) {
-            return negative ? (double) -significand : (double) significand;
+            return (double) integerValue();
         }
         if (significand == 0) {
             return negative ? -0.0 : 0.0;
@@ -145,6 +148,21 @@ public final class JsonScanner {
             return negative ? -d : d;
         }
         return Double.parseDouble(numberText());
+    }
+
+    /** The integer last scanned, as Jackson holds it: a long (so {@code -0} is 0); beyond long range Jackson's part. */
+    private long integerValue() {
+        long unsigned = significand;
+        if (negative) {
+            if (Long.compareUnsigned(unsigned, Long.MIN_VALUE) > 0) {
+                throw UNSUPPORTED;
+            }
+            return -unsigned;
+        }
+        if (unsigned < 0) {
+            throw UNSUPPORTED;
+        }
+        return unsigned;
     }
 
     private static boolean isHalfway(double exact, float rounded) {
@@ -185,7 +203,7 @@ public final class JsonScanner {
             }
         } else if (isDigit(b[p])) {
             while (p < n && isDigit(b[p])) {
-                if (++digits > MAX_DIGITS) {
+                if (++digits > MAX_INTEGER_DIGITS) {
                     throw UNSUPPORTED;
                 }
                 w = w * 10 + (b[p++] - '0');
@@ -231,6 +249,9 @@ public final class JsonScanner {
                 e = e * 10 + (b[p++] - '0');
             }
             exp += negativeExponent ? -e : e;
+        }
+        if (!isInteger && digits > MAX_DIGITS) {
+            throw UNSUPPORTED;
         }
         if (p < n && !isNumberEnd(b[p])) {
             throw UNSUPPORTED;

@@ -142,7 +142,7 @@ class JsonScannerTest {
 
     @Test
     void shouldLeaveFormsJacksonRejectsByDefaultToJackson() {
-        for (String text : new String[] {"01", "1.", ".5", "+1", "1e", "1e+", "-", "NaN", "0x10", "1.5x", "\"1\"", "1234567890123456789"}) {
+        for (String text : new String[] {"01", "1.", ".5", "+1", "1e", "1e+", "-", "NaN", "0x10", "1.5x", "\"1\"", "12345678901234567890", "1.234567890123456789"}) {
             assertThrows(JsonScanner.Unsupported.class, () -> scanner(text + "]").floatValue(), text);
         }
     }
@@ -150,6 +150,10 @@ class JsonScannerTest {
     @Test
     void shouldReadLongsOnlyFromIntegerTokens() {
         assertEquals(-1732445700000L, scanner(" -1732445700000 ,").longValue());
+        assertEquals(Long.MIN_VALUE, scanner("-9223372036854775808,").longValue());
+        assertEquals(Long.MAX_VALUE, scanner("9223372036854775807,").longValue());
+        assertThrows(JsonScanner.Unsupported.class, () -> scanner("9223372036854775808,").longValue());
+        assertThrows(JsonScanner.Unsupported.class, () -> scanner("-9223372036854775809,").longValue());
         assertThrows(JsonScanner.Unsupported.class, () -> scanner("1.0,").longValue());
         assertThrows(JsonScanner.Unsupported.class, () -> scanner("1e3,").longValue());
     }
