@@ -1,17 +1,13 @@
 package io.sensorcast.ingest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.sensorcast.json.JsonScanner;
 import io.sensorcast.json.JsonWriter;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -31,9 +27,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * the one written, bit for bit.
  */
 public final class SensorSequenceJson {
-    // Schubfach float formatting: several times faster than Float.toString, and still the shortest round-trip form
     private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
     private static final JsonWriter.Key SENSOR = JsonWriter.key("sensor");
@@ -158,36 +152,7 @@ public final class SensorSequenceJson {
         return b;
     }
 
-    // The general path, and the reference the hand-written codec is tested and measured against.
-
-    static byte[] toBytesWithJackson(SensorSequence s) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(64 + s.values().length * 14);
-             JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("sensor", s.sensor());
-            g.writeNumberField("end", s.end());
-            g.writeNumberField("stepMs", s.stepMs());
-            g.writeArrayFieldStart("values");
-            for (float v : s.values()) {
-                g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("observed");
-            for (byte o : s.observed()) {
-                g.writeNumber(o);
-            }
-            g.writeEndArray();
-            g.writeNumberField("mean", s.mean());
-            g.writeNumberField("std", s.std());
-            g.writeNumberField("arrivedAt", s.arrivedAt());
-            g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
+    /** The general path: Jackson's streaming parser, for everything the scanner leaves to it. */
     static SensorSequence fromBytesWithJackson(byte[] bytes) {
         try (JsonParser p = JSON.createParser(bytes)) {
             String sensor = null;

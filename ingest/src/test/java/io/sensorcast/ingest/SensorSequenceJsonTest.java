@@ -139,7 +139,7 @@ class SensorSequenceJsonTest {
         for (int i = 0; i < SEQUENCES; i++) {
             SensorSequence s = randomSequence(random, false);
             int index = i;
-            assertArrayEquals(SensorSequenceJson.toBytesWithJackson(s), SensorSequenceJson.toBytes(s), () -> "sequence " + index + ", seed " + SEED);
+            assertArrayEquals(JacksonSequenceWriter.toBytes(s), SensorSequenceJson.toBytes(s), () -> "sequence " + index + ", seed " + SEED);
         }
     }
 
@@ -147,7 +147,7 @@ class SensorSequenceJsonTest {
     void shouldReadIngestsOwnFormWithoutJacksonAndGetJacksonsResult() {
         SplittableRandom random = new SplittableRandom(SEED + 2);
         for (int i = 0; i < SEQUENCES; i++) {
-            byte[] json = SensorSequenceJson.toBytesWithJackson(randomSequence(random, true));
+            byte[] json = JacksonSequenceWriter.toBytes(randomSequence(random, true));
             int index = i;
             assertBitIdentical(SensorSequenceJson.fromBytesWithJackson(json), SensorSequenceJson.fromBytesWithoutJackson(json),
                     () -> "sequence " + index + ", seed " + SEED);
