@@ -34,6 +34,8 @@ public final class JsonScanner {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private static final long TWO_TO_53 = 1L << 53;
+    private static final long HALFWAY_MASK = (1L << 29) - 1;
+    private static final long HALFWAY_BITS = 1L << 28;
 
     private final byte[] in;
     private int pos;
@@ -124,9 +126,11 @@ public final class JsonScanner {
                     ? significand * EXACT_POWERS_OF_TEN[exponent]
                     : significand / EXACT_POWERS_OF_TEN[-exponent];
             // exact is the value rounded to double; rounding that to float again is the float rounding of the value
-            // unless it landed exactly halfway between two floats, where the double rounding may have decided the tie
-            float f = (float) exact;
-            if (f == exact || !isHalfway(exact, f)) {
+            // unless it landed exactly halfway between two floats, where the double rounding may have decided the tie.
+            // In this range (1e-22 … 1e38) every float is normal, so a halfway double has the bit below the float's
+            // last bit set and nothing after it: the low 29 of its 52 fraction bits are 1 followed by 28 zeros.
+            if ((Double.doubleToRawLongBits(exact) & HALFWAY_MASK) != HALFWAY_BITS) {
+                float f = (float) exact;
                 return negative ? -f : f;
             }
         }
@@ -163,12 +167,6 @@ public final class JsonScanner {
             throw UNSUPPORTED;
         }
         return unsigned;
-    }
-
-    private static boolean isHalfway(double exact, float rounded) {
-        float neighbour = exact > rounded ? Math.nextUp(rounded) : Math.nextDown(rounded);
-        // two adjacent floats and their mean are exact in double
-        return Float.isInfinite(neighbour) || exact == ((double) rounded + (double) neighbour) * 0.5;
     }
 
     private String numberText() {
