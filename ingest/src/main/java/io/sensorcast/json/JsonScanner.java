@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * caller then parses the whole record with Jackson: so a scanner-based decoder returns exactly what Jackson would,
  * and rejects exactly what Jackson rejects.
  *
- * <p>Handled: whitespace, strings of printable ASCII without escapes, integers within {@code long} range, and other
- * numbers of the JSON grammar with at most 18 significant digits. Number values are those Jackson gives for the same token: a {@code float} or {@code double}
+ * <p>Handled: whitespace, strings of printable ASCII without escapes (up to 10,000 bytes), integers within
+ * {@code long} range, and other numbers of the JSON grammar with at most 18 significant digits (and 100 characters). Number values are those Jackson gives for the same token: a {@code float} or {@code double}
  * token (one with a fraction or an exponent) is rounded once, correctly, as {@link Float#parseFloat} and
  * {@link Double#parseDouble} do; an integer token is a {@code long} converted with Java's rounding, so {@code -0} is
  * {@code +0.0} (as in Jackson) while {@code -0.0} is {@code -0.0}.
@@ -34,6 +34,9 @@ public final class JsonScanner {
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     private static final long TWO_TO_53 = 1L << 53;
+    /** Longer numbers and strings are left to Jackson, which enforces its own limits on them (StreamReadConstraints). */
+    private static final int MAX_NUMBER_CHARS = 100;
+    private static final int MAX_STRING_BYTES = 10_000;
     private static final long HALFWAY_MASK = (1L << 29) - 1;
     private static final long HALFWAY_BITS = 1L << 28;
 
@@ -248,7 +251,7 @@ public final class JsonScanner {
             }
             exp += negativeExponent ? -e : e;
         }
-        if (!isInteger && digits > MAX_DIGITS) {
+        if (!isInteger && digits > MAX_DIGITS || p - numberStart > MAX_NUMBER_CHARS) {
             throw UNSUPPORTED;
         }
         if (p < n && !isNumberEnd(b[p])) {
@@ -263,7 +266,8 @@ public final class JsonScanner {
     /** The index of the closing quote of a string of printable ASCII without escapes. */
     private int plainStringEnd() {
         byte[] b = in;
-        for (int p = pos; p < b.length; p++) {
+        int limit = Math.min(b.length, pos + MAX_STRING_BYTES);
+        for (int p = pos; p < limit; p++) {
             byte c = b[p];
             if (c == '"') {
                 return p;

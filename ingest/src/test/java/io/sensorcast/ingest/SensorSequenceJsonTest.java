@@ -238,6 +238,8 @@ class SensorSequenceJsonTest {
             "{\"sensor\":\"a\",\"values\":[12345678901234567890]}", "{\"sensor\":\"a\",\"values\":[1],\"end\":9223372036854775807}",
             "{\"sensor\":\"a\",\"values\":[1],\"end\":9223372036854775808}", "{\"sensor\":\"a\",\"values\":[1],\"mean\":-0}",
             "{\"sensor\":\"a\",\"values\":[1],\"std\":1E400}", "{\"sensor\":\"\u0001\",\"values\":[1]}",
+            // beyond Jackson's default number length limit (1000 characters)
+            "{\"sensor\":\"a\",\"values\":[0." + "0".repeat(1000) + "1]}",
         };
         for (String input : inputs) {
             byte[] json = utf8(input);
