@@ -40,7 +40,6 @@ public final class SensorSequenceJson {
     private static final JsonWriter.Key ARRIVED_AT = JsonWriter.key("arrivedAt");
     private static final byte[][] FIELDS = names("sensor", "end", "stepMs", "values", "observed", "mean", "std", "arrivedAt");
     private static final ThreadLocal<JsonWriter> WRITER = ThreadLocal.withInitial(() -> new JsonWriter(2048));
-    private static final ThreadLocal<float[]> NUMBERS = ThreadLocal.withInitial(() -> new float[128]);
 
     private SensorSequenceJson() {
     }
@@ -98,8 +97,8 @@ public final class SensorSequenceJson {
                 case 0 -> sensor = in.string();
                 case 1 -> end = in.longValue();
                 case 2 -> stepMs = in.longValue();
-                case 3 -> values = scanFloats(in);
-                case 4 -> observed = toBytes(scanFloats(in));
+                case 3 -> values = in.floatArray();
+                case 4 -> observed = toBytes(in.floatArray());
                 case 5 -> mean = in.doubleValue();
                 case 6 -> std = in.doubleValue();
                 case 7 -> arrivedAt = in.longValue();
@@ -116,23 +115,6 @@ public final class SensorSequenceJson {
             Arrays.fill(observed, (byte) 1);
         }
         return new SensorSequence(sensor, end, stepMs, values, observed, mean, std, arrivedAt);
-    }
-
-    private static float[] scanFloats(JsonScanner in) {
-        in.expect('[');
-        float[] buf = NUMBERS.get();
-        int n = 0;
-        if (!in.consume(']')) {
-            do {
-                if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, n * 2);
-                    NUMBERS.set(buf);
-                }
-                buf[n++] = in.floatValue();
-            } while (in.consume(','));
-            in.expect(']');
-        }
-        return Arrays.copyOf(buf, n);
     }
 
     /** As Jackson's reader does it: each number read as a float, then narrowed. */

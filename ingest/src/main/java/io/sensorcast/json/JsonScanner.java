@@ -1,6 +1,7 @@
 package io.sensorcast.json;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the common forms of JSON straight from bytes, without a String per number, for decoders that keep Jackson
@@ -48,6 +49,8 @@ public final class JsonScanner {
     private int exponent;
     private boolean integer;
     private int numberStart;
+    /** Collects an array's numbers until its length is known; shared by the arrays of one record. */
+    private float[] scratch;
 
     public JsonScanner(byte[] in) {
         this.in = in;
@@ -106,6 +109,25 @@ public final class JsonScanner {
         int end = plainStringEnd();
         pos = end + 1;
         return new String(in, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A JSON array of numbers, each read as {@link #floatValue()}. */
+    public float[] floatArray() {
+        expect('[');
+        if (consume(']')) {
+            return new float[0];
+        }
+        float[] buf = scratch == null ? new float[128] : scratch;
+        int n = 0;
+        do {
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = floatValue();
+        } while (consume(','));
+        expect(']');
+        scratch = buf;
+        return Arrays.copyOf(buf, n);
     }
 
     public long longValue() {

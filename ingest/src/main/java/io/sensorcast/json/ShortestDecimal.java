@@ -30,6 +30,9 @@ public final class ShortestDecimal {
     private static final int K_MAX = 292;
     /** For each k in [K_MIN, K_MAX], g = floor(10^-k · 2^-r) + 1 with r such that 2^125 ≤ g < 2^126, as (g >> 63, g mod 2^63). */
     private static final long[] G = powersOfTen();
+    private static final long[] POWERS_OF_TEN = powersOfTenAsLongs();
+    /** "00", "01", … "99", back to back. */
+    private static final byte[] DIGIT_PAIRS = digitPairs();
     private static final byte[] NAN = {'N', 'a', 'N'};
     private static final byte[] INFINITY = {'I', 'n', 'f', 'i', 'n', 'i', 't', 'y'};
 
@@ -243,24 +246,39 @@ public final class ShortestDecimal {
         return end;
     }
 
-    /** The n decimal digits of v (v ≥ 0), most significant first. */
+    /** The n decimal digits of v (v ≥ 0), most significant first; two at a time, from the right. */
     static int writeDigits(long v, int n, byte[] dst, int pos) {
         int end = pos + n;
-        for (int i = end - 1; i >= pos; i--) {
-            long q = v / 10;
-            dst[i] = (byte) ('0' + (v - q * 10));
+        int i = end;
+        while (v >= Integer.MAX_VALUE) {
+            long q = v / 100;
+            int r = (int) (v - q * 100) << 1;
+            dst[--i] = DIGIT_PAIRS[r + 1];
+            dst[--i] = DIGIT_PAIRS[r];
             v = q;
+        }
+        int u = (int) v;
+        while (i - pos >= 2) {
+            int q = u / 100;
+            int r = u - q * 100 << 1;
+            dst[--i] = DIGIT_PAIRS[r + 1];
+            dst[--i] = DIGIT_PAIRS[r];
+            u = q;
+        }
+        if (i > pos) {
+            dst[--i] = (byte) ('0' + u);
         }
         return end;
     }
 
+    /** Decimal digits of v (v ≥ 0). */
     static int digitCount(long v) {
-        int n = 1;
-        while (v >= 10) {
-            v /= 10;
-            n++;
+        if (v < 10) {
+            return 1;
         }
-        return n;
+        // floor(log10(2^bits)) estimate, corrected by one comparison
+        int estimate = (64 - Long.numberOfLeadingZeros(v | 1)) * 1233 >>> 12;
+        return v >= POWERS_OF_TEN[estimate] ? estimate + 1 : estimate;
     }
 
     private static int zero(byte[] dst, int pos) {
@@ -290,6 +308,24 @@ public final class ShortestDecimal {
 
     private static int floorLog2Pow10(int e) {
         return (int) (e * 913_124_641_741L >> 38);
+    }
+
+    private static byte[] digitPairs() {
+        byte[] pairs = new byte[200];
+        for (int i = 0; i < 100; i++) {
+            pairs[2 * i] = (byte) ('0' + i / 10);
+            pairs[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        return pairs;
+    }
+
+    private static long[] powersOfTenAsLongs() {
+        long[] p = new long[19];
+        p[0] = 1;
+        for (int i = 1; i < p.length; i++) {
+            p[i] = p[i - 1] * 10;
+        }
+        return p;
     }
 
     private static long[] powersOfTen() {
