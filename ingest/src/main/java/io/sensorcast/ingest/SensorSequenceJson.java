@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * per forecast, and through Jackson the 96 numbers of a window cost most of serve's stream thread (a String per
  * number each way). The writer gives exactly the bytes Jackson's generator gave (numbers in their shortest
  * round-trip form); the reader handles the form ingest writes, and any field order and whitespace, without a String
- * per number, and hands everything else (escaped or non-ASCII sensor ids, unknown fields, 19-digit numbers, malformed
- * input) to Jackson, so it returns what Jackson returns and rejects what Jackson rejects. A sequence read back equals
+ * per number, and hands everything else (escaped or non-ASCII sensor ids, unknown fields, integers beyond long range,
+ * other numbers with over 18 significant digits, malformed input) to Jackson, so it returns what Jackson returns and rejects what Jackson rejects. A sequence read back equals
  * the one written, bit for bit.
  */
 public final class SensorSequenceJson {
@@ -98,7 +98,7 @@ public final class SensorSequenceJson {
                 case 1 -> end = in.longValue();
                 case 2 -> stepMs = in.longValue();
                 case 3 -> values = in.floatArray();
-                case 4 -> observed = toBytes(in.floatArray());
+                case 4 -> observed = narrowed(in.floatArray());
                 case 5 -> mean = in.doubleValue();
                 case 6 -> std = in.doubleValue();
                 case 7 -> arrivedAt = in.longValue();
@@ -118,7 +118,7 @@ public final class SensorSequenceJson {
     }
 
     /** As Jackson's reader does it: each number read as a float, then narrowed. */
-    private static byte[] toBytes(float[] numbers) {
+    private static byte[] narrowed(float[] numbers) {
         byte[] b = new byte[numbers.length];
         for (int i = 0; i < numbers.length; i++) {
             b[i] = (byte) numbers[i];

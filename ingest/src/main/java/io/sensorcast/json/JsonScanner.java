@@ -10,10 +10,11 @@ import java.util.Arrays;
  * and rejects exactly what Jackson rejects.
  *
  * <p>Handled: whitespace, strings of printable ASCII without escapes (up to 10,000 bytes), integers within
- * {@code long} range, and other numbers of the JSON grammar with at most 18 significant digits (and 100 characters). Number values are those Jackson gives for the same token: a {@code float} or {@code double}
- * token (one with a fraction or an exponent) is rounded once, correctly, as {@link Float#parseFloat} and
- * {@link Double#parseDouble} do; an integer token is a {@code long} converted with Java's rounding, so {@code -0} is
- * {@code +0.0} (as in Jackson) while {@code -0.0} is {@code -0.0}.
+ * {@code long} range, and other numbers of the JSON grammar with at most 18 significant digits (and 100 characters).
+ * Number values are those Jackson gives for the same token: a {@code float} or {@code double} token (one with a
+ * fraction or an exponent) is rounded once, correctly, as {@link Float#parseFloat} and {@link Double#parseDouble} do
+ * (exact arithmetic where it is exact, Clinger 1990, else those methods); an integer token is a {@code long} converted
+ * with Java's rounding, so {@code -0} is {@code +0.0} (as in Jackson) while {@code -0.0} is {@code -0.0}.
  */
 public final class JsonScanner {
     /** The input uses a form this scanner leaves to a general parser; not a verdict on validity. Has no stack trace. */
