@@ -16,8 +16,10 @@ public final class ModelRegistry {
     private final Map<String, LiveModel> live = new ConcurrentHashMap<>();
 
     /**
-     * A verified network and where it came from. The network is not thread-safe; {@link #network()} callers
-     * synchronise on it (one stream thread per instance by default, so this is uncontended).
+     * A verified network and where it came from. The network is not thread-safe (a call keeps inputs and recurrent
+     * state in its layers); {@link #network()} callers synchronise on it for the whole call, including any
+     * {@code rnnSetPreviousState}/{@code rnnGetPreviousState} around it. The stream threads of an instance share it,
+     * so the lock serialises their network calls only: everything else a forecast needs is per task.
      */
     public record LiveModel(String modelId, long version, long trainingStep, byte[] payloadSha256,
                             MultiLayerNetwork network) {

@@ -38,7 +38,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * <tr><td>maxWait</td><td>10 ms</td><td>wall-clock time after which a partial batch is forecast (part of the latency budget)</td></tr>
  * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}</td></tr>
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
- * <tr><td>streamThreads</td><td>1</td><td>stream threads per instance (DL4J runs with one OpenMP thread each)</td></tr>
+ * <tr><td>streamThreads</td><td>2</td><td>stream threads per instance (DL4J runs with one OpenMP thread each). Two, one
+ *     per core of the 2-core target, since JSON and Kafka work rather than inference fill a thread: each thread's tasks
+ *     keep their own buffers, recurrent states and ledgers; the threads share only the registry's networks, whose
+ *     calls are serialised (see {@link ModelRegistry.LiveModel})</td></tr>
  * <tr><td>cacheMaxBytes</td><td>10 MiB</td><td>state store cache</td></tr>
  * <tr><td>stateDir</td><td>null (Kafka Streams' default)</td><td>where the state lives</td></tr>
  * <tr><td>topicPartitions</td><td>{@value io.sensorcast.kafka.Topics#DEFAULT_PARTITIONS}</td><td>partitions of sensor-keyed topics serve creates</td></tr>
@@ -79,7 +82,7 @@ public record ServeConfig(
     private static final ServeConfig DEFAULTS = new ServeConfig("sensorcast-serve", Topics.SEQUENCES, Topics.CHECKPOINTS,
             Topics.FORECASTS, "default", List.of(), ModelConfig.defaults(), 0.8, 48, 12, Optional.empty(),
             CheckpointCodec.DEFAULT_MAX_BYTES, 256, Duration.ofMillis(10), StreamsConfig.EXACTLY_ONCE_V2,
-            Duration.ofMillis(100), 1, 10L * 1024 * 1024, null, Topics.DEFAULT_PARTITIONS, Map.of(), true, 72);
+            Duration.ofMillis(100), 2, 10L * 1024 * 1024, null, Topics.DEFAULT_PARTITIONS, Map.of(), true, 72);
 
     public ServeConfig {
         Objects.requireNonNull(applicationId, "applicationId");

@@ -46,7 +46,7 @@ final class ServeDriver implements AutoCloseable {
             .withStatefulInference(false, 72);
 
     final ServeConfig config;
-    final ModelRegistry models = new ModelRegistry();
+    final ModelRegistry models;
     final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final TopologyTestDriver driver;
     final TestInputTopic<String, SensorSequence> sequences;
@@ -58,7 +58,13 @@ final class ServeDriver implements AutoCloseable {
     }
 
     ServeDriver(ServeConfig config) {
+        this(config, new ModelRegistry());
+    }
+
+    /** With a registry shared with other drivers, as the stream threads of one instance share theirs. */
+    ServeDriver(ServeConfig config, ModelRegistry models) {
         this.config = config;
+        this.models = models;
         Properties props = config.streamsProperties("dummy:9092");
         try {
             props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("serve-ttd-").toString());
