@@ -109,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Map<String, Object>> serve(PrintWriter o) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         ModelConfig model = ModelConfig.defaults();
-        int sensors = 1024;
+        int sensors = 1024; // in-process inference: the batch sizes' largest
         for (int batch : new int[] {32, 256, 1024}) {
             o.printf("serve: full-window inference, batch %d …%n", batch);
             o.flush();
@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.add(result("serve", Map.of("mode", "stateful-step", "batch", 1024, "sensors", sensors), st.forecastsPerSecond(), "forecasts/s", null, null));
 
         // the latency goal is stated for the whole path at a fixed reading rate, with the shipped defaults
-        int pipelineSensors = sensors;
+        int pipelineSensors = this.sensors; // --sensors (was the in-process runs' 1,024 by mistake)
         double rate = 10_000;
         o.printf("serve: readings → ingest → serve on an embedded broker, %,d sensors at %,.0f readings/s (default configs) …%n",
                 pipelineSensors, rate);
