@@ -31,19 +31,25 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
- * DL4J's {@code LSTM} layer computed with a handful of native calls per time step instead of DL4J's ~40.
+ * DL4J's {@code LSTM} layer computed with one BLAS call and one Java loop per time step instead of DL4J's ~40 ops.
  *
  * <p>Why: on the CPU, DL4J 1.0.0-M2.1's LSTM is a Java loop over time steps that issues dozens of small ND4J ops per
  * step (views, dups, element-wise ops), ~0.7 ms per step whatever the batch (NOTES.md); libnd4j's fused
  * {@code lstmLayer}/{@code lstmLayer_bp} ops were measured slower still here (15.8 ms for the backward pass of one
- * 24-step segment at batch 32). This kernel keeps DL4J's layer, parameters, updater, TBPTT and serialisation, and
- * plugs in through DL4J's own {@link LSTMHelper} slot (the one cuDNN uses on GPUs), so checkpoints are unchanged.
+ * 24-step segment at batch 32), and ND4J's own sigmoid/tanh and {@code Nd4j.gemm} cost 60–170 µs a call at batch 32.
+ * This kernel keeps DL4J's layer, parameters, updater, TBPTT and serialisation, and plugs in through DL4J's own
+ * {@link LSTMHelper} slot (the one cuDNN uses on GPUs), so checkpoints are unchanged.
  *
- * <p>Per step, forward: one GEMM for the recurrent term (the input term of all steps is one GEMM up front), one
- * tanh and one sigmoid over the gate block, one tanh over the cell, and the cell/output products in a Java loop over
- * the arrays' memory. Backward: one GEMM for the recurrent error and one Java loop for the gate deltas; the weight,
- * bias and input gradients are one GEMM (or sum) each over all steps. Everything is kept time-major in
- * preallocated FLOAT arrays owned by the kernel (one per layer; DL4J drives a layer from one thread).
+ * <p>Per step, forward: one OpenBLAS {@code sgemm} for the recurrent term (the input term of all steps is one
+ * {@code sgemm} up front), then one Java loop over the arrays' memory for the gate activations ({@code Math.exp}),
+ * the cell and the output. Backward: one {@code sgemm} for the recurrent error and one Java loop for the gate
+ * deltas; the weight, bias and input gradients are one {@code sgemm} (or sum) each over all steps. Everything is kept
+ * time-major in preallocated FLOAT arrays owned by the kernel (one set per layer; DL4J drives a layer from one
+ * thread).
+ *
+ * <p>One difference from DL4J on purpose: under TBPTT, DL4J M2.1 recomputes a segment's forward pass for backprop
+ * from the layer's rnnTimeStep state instead of the state carried into the segment; the kernel back-propagates
+ * through the training forward pass that produced the loss (see {@link #activate}).
  *
  * <p>Same equations and gate layout as DL4J's {@code LSTMHelpers} (no peepholes): the 4H gate columns are
  * {@code [a | f | o | g]}, {@code c = f⊙c₋₁ + g⊙a}, {@code h = o⊙tanh(c)}, {@code a = tanh(·)}, the others sigmoid.
