@@ -1,7 +1,7 @@
 package io.sensorcast.model.checkpoint;
 
 /**
- * Hooks for whoever counts checkpoints (see {@link CheckpointMeters} for the Micrometer version). Called on the
+ * Hooks for whoever counts the trainer loop's checkpoints and sequences (see {@link CheckpointMeters} for the Micrometer version). Called on the
  * trainer's thread; implementations must be quick and must not throw.
  */
 public interface CheckpointListener {
@@ -19,5 +19,12 @@ public interface CheckpointListener {
 
     /** A snapshot was not published. */
     default void withheld(WithheldReason reason, String detail) {
+    }
+
+    /**
+     * A poll brought {@code polled} sequences, of which {@code kept} will be trained on (fewer while the trainer is
+     * behind, {@link BacklogSampler}).
+     */
+    default void polled(int polled, int kept) {
     }
 }

@@ -3,6 +3,7 @@ package io.sensorcast.model.checkpoint;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,10 @@ public final class CheckpointMeters implements CheckpointListener {
     private final Map<WithheldReason, Counter> withheld = new EnumMap<>(WithheldReason.class);
     private final AtomicLong version = new AtomicLong();
     private final AtomicLong lastCreatedAtMs = new AtomicLong();
+    private final Counter consumed;
+    private final Counter trained;
+    /** Exponentially weighted (α = 0.1 per poll) share of polled sequences trained on; 1 while keeping up. */
+    private final AtomicReference<Double> trainedFraction = new AtomicReference<>(1.0);
 
     public CheckpointMeters(MeterRegistry registry, String modelId) {
         Tags model = Tags.of("model", modelId);
@@ -39,6 +44,15 @@ public final class CheckpointMeters implements CheckpointListener {
         }
         Gauge.builder("sensorcast.trainer.checkpoint.version", version, AtomicLong::doubleValue)
                 .description("Version of the newest checkpoint of this model (published or resumed from)")
+                .tags(model).register(registry);
+        consumed = Counter.builder("sensorcast.trainer.sequences.consumed")
+                .description("Sequences the trainer consumed (trained on or, while behind, sampled out)")
+                .tags(model).register(registry);
+        trained = Counter.builder("sensorcast.trainer.sequences.sampled")
+                .description("Sequences the trainer kept for training (all while keeping up, a sample while behind)")
+                .tags(model).register(registry);
+        Gauge.builder("sensorcast.trainer.trained.fraction", trainedFraction, AtomicReference::get)
+                .description("Share of consumed sequences kept for training, exponentially weighted over polls")
                 .tags(model).register(registry);
         Gauge.builder("sensorcast.trainer.last.checkpoint.timestamp.seconds", lastCreatedAtMs, ms -> ms.get() / 1000.0)
                 .description("Creation time of the newest checkpoint of this model, epoch seconds")
@@ -61,5 +75,14 @@ public final class CheckpointMeters implements CheckpointListener {
     @Override
     public void withheld(WithheldReason reason, String detail) {
         withheld.get(reason).increment();
+    }
+
+    @Override
+    public void polled(int polled, int kept) {
+        if (polled > 0) {
+            consumed.increment(polled);
+            trained.increment(kept);
+            trainedFraction.updateAndGet(f -> 0.9 * f + 0.1 * kept / polled);
+        }
     }
 }

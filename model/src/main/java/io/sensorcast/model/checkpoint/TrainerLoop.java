@@ -57,8 +57,10 @@ import org.slf4j.LoggerFactory;
  * at the newer offsets: the sequences in between are not trained on again. This is the behaviour wanted after an
  * explosion (roll back to the last healthy model) and a known loss otherwise.
  *
- * <p>Not done: sampling when sequences arrive faster than the trainer can learn (DESIGN.md); every sequence is
- * trained on. Records that are not valid sequences of window W are skipped (logged, {@link #skippedRecords()}),
+ * <p><b>Falling behind.</b> When more sequences wait on the broker than a poll brought, the loop trains on at most
+ * {@link TrainerLoopConfig#catchUpBatches()} batches of each poll ({@link BacklogSampler}: the newest half, the rest
+ * sampled from the older ones) and consumes the others without training, so it catches up instead of learning from
+ * ever older data (DESIGN.md). Records that are not valid sequences of window W are skipped (logged, {@link #skippedRecords()}),
  * their offsets committed.
  *
  * <p>Any Kafka or training error ends {@link #run} with that error ({@link #failure()}); the transaction is not
@@ -79,6 +81,7 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private final TrainerLoopConfig config;
     private final BatchTrainer trainer;
     private final CheckpointPublisher publisher;
+    private final CheckpointListener listener;
     private final Clock clock;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -94,9 +97,11 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private volatile long restoredVersion;
     private volatile long publishedVersion;
     private volatile long skippedRecords;
+    private volatile long sampledOut;
 
     // owned by the loop thread
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final BacklogSampler sampler = new BacklogSampler(0x5eed);
     private final Map<TopicPartition, Long> nextOffsets = new LinkedHashMap<>();
     private KafkaProducer<String, byte[]> producer;
     private CheckpointCadence cadence;
@@ -108,6 +113,7 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
         this.trainer = trainer;
         this.clock = clock;
         this.publisher = new CheckpointPublisher(config.checkpoints(), listener, clock);
+        this.listener = listener;
     }
 
     /** Runs {@link #run} on a new thread named {@code sensorcast-trainer-<modelId>}. */
@@ -196,6 +202,11 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
         return skippedRecords;
     }
 
+    /** Sequences consumed without training while the loop was behind ({@link TrainerLoopConfig#catchUpBatches()}). */
+    public long sampledOut() {
+        return sampledOut;
+    }
+
     private void wakeUp() {
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
@@ -267,9 +278,17 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
     private void poll() {
         try {
             long now = clock.millis();
+            int before = pending.size();
             for (ConsumerRecord<String, byte[]> r : consumer.poll(config.pollTimeout())) {
                 pending.add(new Pending(r, now));
             }
+            int polled = pending.size() - before;
+            int keep = config.catchUpBatches() * config.batchSize();
+            long sampledBefore = sampledOut;
+            if (pending.size() > keep && behind()) {
+                sampleBacklog(keep);
+            }
+            listener.polled(polled, (int) (polled - (sampledOut - sampledBefore)));
         } catch (WakeupException e) {
             if (!stopRequested) {
                 throw e;
@@ -312,7 +331,38 @@ public final class TrainerLoop implements Runnable, AutoCloseable {
             }
         }
         for (ConsumerRecord<String, byte[]> r : records) {
-            nextOffsets.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+            consumed(r);
+        }
+    }
+
+    /** Offsets only move forward: a sampled-out record may be newer than a kept one trained after it. */
+    private void consumed(ConsumerRecord<String, byte[]> r) {
+        nextOffsets.merge(new TopicPartition(r.topic(), r.partition()), r.offset() + 1, Math::max);
+    }
+
+    /** Whether more sequences wait on the broker than this loop has polled (known lag of its partitions). */
+    private boolean behind() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        return lag > 0;
+    }
+
+    /** Keeps {@code keep} of the pending sequences ({@link BacklogSampler}); the others count as consumed. */
+    private void sampleBacklog(int keep) {
+        List<Pending> all = new ArrayList<>(pending);
+        int[] chosen = sampler.choose(all.size(), keep);
+        pending.clear();
+        int next = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (next < chosen.length && chosen[next] == i) {
+                pending.add(all.get(i));
+                next++;
+            } else {
+                consumed(all.get(i).record());
+                sampledOut++;
+            }
         }
     }
 

@@ -20,26 +20,32 @@ import io.sensorcast.kafka.Topics;
  * @param checkpointEverySteps N: offer a checkpoint (and commit) every N steps…
  * @param checkpointEvery   …or every T, whichever comes first
  * @param startupTimeout    for reading the checkpoint topic and initialising transactions
+ * @param catchUpBatches    when the consumer is behind (more sequences waiting on the broker than were just polled),
+ *                          train at most this many batches of each poll, sampled by {@link BacklogSampler}; the rest
+ *                          are consumed without training
  * @param checkpoints       model id, shape, signing key, gate and checkpoint topic
  */
 public record TrainerLoopConfig(String bootstrapServers, Map<String, Object> clientOverrides, String sequencesTopic,
                                 String eventsTopic, int batchSize, Duration maxWait, Duration pollTimeout,
                                 int checkpointEverySteps, Duration checkpointEvery, Duration startupTimeout,
-                                CheckpointPublisherConfig checkpoints) {
+                                int catchUpBatches, CheckpointPublisherConfig checkpoints) {
     public TrainerLoopConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(checkpoints, "checkpoints");
         clientOverrides = Map.copyOf(clientOverrides);
-        if (batchSize < 1 || checkpointEverySteps < 1 || maxWait.isNegative() || pollTimeout.isNegative()
+        if (batchSize < 1 || checkpointEverySteps < 1 || catchUpBatches < 1 || maxWait.isNegative() || pollTimeout.isNegative()
                 || checkpointEvery.isZero() || checkpointEvery.isNegative()) {
             throw new IllegalArgumentException("batch size and N must be >= 1, waits >= 0, T > 0");
         }
     }
 
-    /** Defaults: batch 32, max wait 1 s, poll 100 ms, checkpoint every 100 steps or 60 s, startup timeout 60 s. */
+    /**
+     * Defaults: batch 32, max wait 1 s, poll 100 ms, checkpoint every 100 steps or 60 s, startup timeout 60 s, at most
+     * 4 batches of each poll while behind.
+     */
     public static TrainerLoopConfig defaults(String bootstrapServers, CheckpointPublisherConfig checkpoints) {
         return new TrainerLoopConfig(bootstrapServers, Map.of(), Topics.SEQUENCES, Topics.GRADIENT_EVENTS, 32,
-                Duration.ofSeconds(1), Duration.ofMillis(100), 100, Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofSeconds(1), Duration.ofMillis(100), 100, Duration.ofSeconds(60), Duration.ofSeconds(60), 4,
                 checkpoints);
     }
 
@@ -54,21 +60,26 @@ public record TrainerLoopConfig(String bootstrapServers, Map<String, Object> cli
 
     public TrainerLoopConfig withTopics(String sequences, String events, String checkpointTopic) {
         return new TrainerLoopConfig(bootstrapServers, clientOverrides, sequences, events, batchSize, maxWait,
-                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, checkpoints.withTopic(checkpointTopic));
+                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, catchUpBatches, checkpoints.withTopic(checkpointTopic));
     }
 
     public TrainerLoopConfig withBatching(int size, Duration wait) {
         return new TrainerLoopConfig(bootstrapServers, clientOverrides, sequencesTopic, eventsTopic, size, wait,
-                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, checkpoints);
+                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, catchUpBatches, checkpoints);
     }
 
     public TrainerLoopConfig withCheckpointEvery(int steps, Duration every) {
         return new TrainerLoopConfig(bootstrapServers, clientOverrides, sequencesTopic, eventsTopic, batchSize, maxWait,
-                pollTimeout, steps, every, startupTimeout, checkpoints);
+                pollTimeout, steps, every, startupTimeout, catchUpBatches, checkpoints);
     }
 
     public TrainerLoopConfig withClientOverrides(Map<String, Object> overrides) {
         return new TrainerLoopConfig(bootstrapServers, overrides, sequencesTopic, eventsTopic, batchSize, maxWait,
-                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, checkpoints);
+                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, catchUpBatches, checkpoints);
+    }
+
+    public TrainerLoopConfig withCatchUpBatches(int v) {
+        return new TrainerLoopConfig(bootstrapServers, clientOverrides, sequencesTopic, eventsTopic, batchSize, maxWait,
+                pollTimeout, checkpointEverySteps, checkpointEvery, startupTimeout, v, checkpoints);
     }
 }

@@ -71,6 +71,7 @@ class TrainerLoopIntegrationTest {
                                 .withGate(2, QualityFigures.LOSS, 1e6))
                 .withTopics(sequences, events, checkpoints)
                 .withBatching(2, Duration.ofHours(1))
+                .withCatchUpBatches(1_000) // every sequence trained, however the polls split the backlog
                 .withCheckpointEvery(3, Duration.ofHours(1));
         produceSequences(kafka, sequences, 0, 20);
 
@@ -111,6 +112,37 @@ class TrainerLoopIntegrationTest {
     }
 
     @Test
+    void shouldSampleTheBacklogAndCatchUpWhenBehind(KafkaCluster kafka) throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String sequences = "sequences-" + id;
+        String checkpoints = "checkpoints-" + id;
+        String events = "events-" + id;
+        createTopics(kafka, sequences, checkpoints, events);
+        // polls of 20 while 400 wait: behind until the last poll, so each poll but the last trains one batch of 2
+        TrainerLoopConfig config = TrainerLoopConfig.defaults(kafka.bootstrapServers(),
+                        CheckpointPublisherConfig.defaults("model-" + id, TestNetworks.WINDOW, TestNetworks.HORIZON, "{}"))
+                .withTopics(sequences, events, checkpoints)
+                .withClientOverrides(Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20))
+                .withBatching(2, Duration.ofHours(1))
+                .withCatchUpBatches(1)
+                .withCheckpointEvery(5, Duration.ofHours(1));
+        produceSequences(kafka, sequences, 0, 400);
+        RecordingTrainer trainer = new RecordingTrainer(4, -1);
+
+        TrainerLoop loop = new TrainerLoop(config, trainer, CheckpointListener.NONE, Clock.systemUTC());
+        loop.start();
+        await().atMost(WAIT).until(() -> loop.sampledOut() + trainer.trained.size() == 400);
+        loop.close();
+
+        assertEquals(Optional.empty(), loop.failure());
+        assertTrue(trainer.trained.size() < 100, "a sample, not the backlog: trained " + trainer.trained.size());
+        assertTrue(trainer.trained.contains("s@399000"), "the newest sequence is trained on");
+        assertTrue(trainer.trained.stream().anyMatch(s -> Long.parseLong(s.substring(2)) < 200_000),
+                "older sequences are sampled too");
+        assertEquals(400L, committedOffset(kafka, config.groupId(), sequences), "everything consumed is committed");
+    }
+
+    @Test
     void shouldCommitACheckpointAfterTWhenFewerThanNStepsWereTrained(KafkaCluster kafka) throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String sequences = "sequences-" + id;
@@ -122,6 +154,7 @@ class TrainerLoopIntegrationTest {
                         CheckpointPublisherConfig.defaults("model-" + id, TestNetworks.WINDOW, TestNetworks.HORIZON, "{}"))
                 .withTopics(sequences, events, checkpoints)
                 .withBatching(2, Duration.ofHours(1))
+                .withCatchUpBatches(1_000)
                 .withCheckpointEvery(1_000, Duration.ofMinutes(5));
         produceSequences(kafka, sequences, 0, 4);
         RecordingTrainer trainer = new RecordingTrainer(3, -1);

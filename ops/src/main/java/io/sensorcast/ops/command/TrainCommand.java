@@ -35,14 +35,14 @@ import picocli.CommandLine.Spec;
                 "  train.model-id=default  train.cell=lstm  train.layers=1  train.hidden=64  train.window=96  train.horizon=24",
                 "  train.learning-rate=1e-3  train.online-learning-rate=1e-4  train.tbptt=24  train.clip-policy=global-norm",
                 "  train.clip-threshold=120  train.explosion-factor=10  train.batch-size=32  train.max-wait=1s",
-                "  train.checkpoint-every-steps=100  train.checkpoint-every=60s",
+                "  train.checkpoint-every-steps=100  train.checkpoint-every=60s  train.catch-up-batches=4",
                 "Checkpoints are signed with HMAC-SHA256 when SENSORCAST_CHECKPOINT_HMAC_KEY is set."})
 public final class TrainCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9402;
     static final Set<String> KEYS = Set.of("train.model-id", "train.cell", "train.layers", "train.hidden", "train.window",
             "train.horizon", "train.learning-rate", "train.online-learning-rate", "train.tbptt", "train.clip-policy",
             "train.clip-threshold", "train.explosion-factor", "train.batch-size", "train.max-wait",
-            "train.checkpoint-every-steps", "train.checkpoint-every");
+            "train.checkpoint-every-steps", "train.checkpoint-every", "train.catch-up-batches");
 
     @Spec
     CommandSpec spec;
@@ -150,6 +150,9 @@ public final class TrainCommand implements Callable<Integer> {
             loop = loop.withCheckpointEvery(
                     s.has("train.checkpoint-every-steps") ? s.integer("train.checkpoint-every-steps") : loop.checkpointEverySteps(),
                     s.has("train.checkpoint-every") ? s.duration("train.checkpoint-every") : loop.checkpointEvery());
+        }
+        if (s.has("train.catch-up-batches")) {
+            loop = loop.withCatchUpBatches(s.integer("train.catch-up-batches"));
         }
         return loop;
     }
