@@ -47,4 +47,25 @@ class PredictionIntervalTest {
         assertEquals(2, copy.pendingCount());
         assertArrayEquals(new float[] {-0.25f}, copy.residuals(0));   // (0.5 − 1) / std 2
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldSelectTheSameQuantileAsSortingWould() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        for (int trial = 0; trial < 2_000; trial++) {
+            float[] x = new float[1 + r.nextInt(150)];
+            for (int i = 0; i < x.length; i++) {
+                // ties and repeats too: the residual ring holds rounded floats
+                x[i] = r.nextInt(4) == 0 ? (float) r.nextInt(5) : (float) r.nextGaussian();
+            }
+            double level = r.nextDouble();
+            double[] sorted = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                sorted[i] = Math.abs(x[i]);
+            }
+            java.util.Arrays.sort(sorted);
+            double expected = sorted[Math.max(0, Math.min(x.length - 1, (int) Math.ceil(level * x.length) - 1))];
+            org.junit.jupiter.api.Assertions.assertEquals(expected, PredictionInterval.absQuantile(x, level),
+                    "trial " + trial + ", n " + x.length + ", level " + level);
+        }
+    }
 }
