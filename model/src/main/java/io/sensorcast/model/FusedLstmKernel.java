@@ -61,8 +61,10 @@ public final class FusedLstmKernel implements LSTMHelper {
 
     private final Buffers inference = new Buffers();
     private final Buffers training = new Buffers();
-    /** The latest training-mode forward pass and its input, until the backward pass that follows it. */
-    private Forward pendingForward;
+    /**
+     * The input of the latest training-mode forward pass, whose results the training buffers hold, until the
+     * backward pass that follows it; null when there is none to reuse.
+     */
     private INDArray pendingInput;
 
     /**
@@ -138,16 +140,13 @@ public final class FusedLstmKernel implements LSTMHelper {
         int nIn = (int) in.size(1);
         int steps = (int) in.size(2);
 
-        if (forBackprop && pendingForward != null && input == pendingInput && pendingForward.buffers.batch == batch
-                && pendingForward.buffers.steps == steps) {
+        if (forBackprop && input == pendingInput && training.batch == batch && training.steps == steps) {
             // DL4J runs the forward pass again before backprop, and (M2.1, TBPTT) from the layer's rnnTimeStep
             // state instead of the segment's carried state, so segments after the first would get the gradient
             // of a different forward pass than the one that gave the loss. The training forward pass just done is
             // the right one; reuse it.
-            Forward ret = withLastState(new Forward(training), training, workspaceMgr);
-            pendingForward = null;
             pendingInput = null;
-            return ret;
+            return withLastState(new Forward(training), training, workspaceMgr);
         }
         Buffers b = forBackprop || trainingMode ? training : inference;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -161,9 +160,7 @@ public final class FusedLstmKernel implements LSTMHelper {
         out.assign(b.hs.get(NDArrayIndex.interval((long) batch, (long) (steps + 1) * batch), NDArrayIndex.all())
                 .reshape('c', steps, batch, hidden).permute(1, 2, 0));
         ret.fwdPassOutput = input.rank() == 2 ? out.reshape('f', batch, hidden) : out;
-        boolean reusable = trainingMode && !forBackprop;
-        pendingForward = reusable ? ret : null;
-        pendingInput = reusable ? input : null;
+        pendingInput = trainingMode && !forBackprop ? input : null;
         return ret;
     }
 
@@ -185,7 +182,6 @@ public final class FusedLstmKernel implements LSTMHelper {
                 || hasPeepholeConnections || epsilon.dataType() != DataType.FLOAT) {
             return null;
         }
-        pendingForward = null;
         pendingInput = null;
         Buffers b = fwd.buffers;
         INDArray eps = epsilon.rank() == 2 ? epsilon.reshape(epsilon.size(0), epsilon.size(1), 1) : epsilon;
@@ -194,7 +190,7 @@ public final class FusedLstmKernel implements LSTMHelper {
         }
         int first = truncatedBPTT ? Math.max(0, b.steps - tbpttBackwardLength) : 0;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            b.backward(eps, recurrentWeights, inputWeights, first);
+            b.backward(eps, first);
         }
 
         INDArray wGrad = gradientViews.get(inputWeightKey);
@@ -376,12 +372,11 @@ public final class FusedLstmKernel implements LSTMHelper {
             }
         }
 
-        void backward(INDArray epsilon, INDArray recurrentWeights, INDArray inputWeights, int first) {
+        /** Backward through the forward pass these buffers hold; its copies of the weights are still the ones used. */
+        void backward(INDArray epsilon, int first) {
             int h = hidden;
             int bs = batch;
             int width = 4 * h;
-            rw.assign(recurrentWeights);
-            w.assign(inputWeights);
             es.reshape('c', steps, bs, h).assign(epsilon.permute(2, 0, 1));
             dcNext.assign(0);
             dhRec.assign(0);
