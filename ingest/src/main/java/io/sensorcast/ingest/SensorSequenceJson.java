@@ -110,11 +110,17 @@ public final class SensorSequenceJson {
         if (sensor == null || values == null) {
             throw JsonScanner.unsupported(); // Jackson's exception, with its message
         }
-        if (observed == null) {
-            observed = new byte[values.length];
-            Arrays.fill(observed, (byte) 1);
+        return new SensorSequence(sensor, end, stepMs, values, observedOrAll(observed, values.length), mean, std, arrivedAt);
+    }
+
+    /** A record without {@code observed} had every step observed. */
+    private static byte[] observedOrAll(byte[] observed, int length) {
+        if (observed != null) {
+            return observed;
         }
-        return new SensorSequence(sensor, end, stepMs, values, observed, mean, std, arrivedAt);
+        byte[] all = new byte[length];
+        Arrays.fill(all, (byte) 1);
+        return all;
     }
 
     /** As Jackson's reader does it: each number read as a float, then narrowed. */
@@ -164,11 +170,7 @@ public final class SensorSequenceJson {
             if (sensor == null || values == null) {
                 throw new IllegalArgumentException("sequence without sensor or values");
             }
-            if (observed == null) {
-                observed = new byte[values.length];
-                Arrays.fill(observed, (byte) 1);
-            }
-            return new SensorSequence(sensor, end, stepMs, values, observed, mean, std, arrivedAt);
+            return new SensorSequence(sensor, end, stepMs, values, observedOrAll(observed, values.length), mean, std, arrivedAt);
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed sequence JSON: " + e.getMessage(), e);
         }
@@ -188,12 +190,7 @@ public final class SensorSequenceJson {
     }
 
     private static byte[] readBytes(JsonParser p) throws IOException {
-        float[] f = readFloats(p);
-        byte[] b = new byte[f.length];
-        for (int i = 0; i < f.length; i++) {
-            b[i] = (byte) f[i];
-        }
-        return b;
+        return narrowed(readFloats(p));
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {
