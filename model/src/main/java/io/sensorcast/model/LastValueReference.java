@@ -62,6 +62,11 @@ public final class LastValueReference {
         return relative;
     }
 
+    /** Whether each input window is taken relative to its own last value (serving's one-step inputs then are 0). */
+    public boolean reReferenceInputs() {
+        return reReferenceInputs;
+    }
+
     /** Inputs {@code [B,1,W−horizon]} and per-step targets {@code [B,horizon,W−horizon]} from W-step windows. */
     public TrainingArrays trainingArrays(float[][] windows) {
         int b = windows.length;

@@ -12,6 +12,10 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * <li>One OpenMP thread per op (the same as {@code OMP_NUM_THREADS=1}, which {@code java -jar} does not get from
  *     Maven's surefire settings): with two, this model trains at about half the speed on two cores
  *     (NOTES.md). Use the second core for a second thread of work (serving), not for intra-op parallelism.</li>
+ * <li>One OpenBLAS thread (its own pool, not OpenMP's: the {@link FusedLstmKernel}'s {@code sgemm} calls and ND4J's
+ *     BLAS ops go there). These matrices are small; with OpenBLAS's default of one thread per core its idle workers
+ *     spin in {@code sched_yield} between calls, measured under {@code perf} as ~15% of the CPU of an ingest + serve
+ *     pipeline on two cores that a second core of real work needed.</li>
  * <li>ND4J's op profiling mode from its default {@code SCOPE_PANIC} (a workspace-scope check on every op's
  *     arguments) to {@code DISABLED}: measured as ~15% less CPU time per training step at batch 32 here
  *     (thread CPU time, interleaved rounds, on a shared and busy machine).</li>
@@ -32,6 +36,7 @@ public final class Nd4jTuning {
         withoutThreadCount();
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
         Nd4j.getEnvironment().setMaxThreads(1);
+        Nd4j.factory().blas().setMaxThreads(1);
         return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sensorcast.ingest.SensorSequence;
+import io.sensorcast.model.FusedLstmKernel;
 import io.sensorcast.model.LastValueReference;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private KeyValueStore<String, byte[]> pendingStore;
     private LedgerCache ledgers;
     private final List<Buffered> buffer = new ArrayList<>();
+    /** Per model id, this task's copy of the live network (see {@link #replicaOf}). */
+    private final Map<String, Replica> replicas = new HashMap<>();
     /** Wall-clock time at which the oldest sequence in {@link #buffer} was buffered. */
     private long oldestBufferedAt;
     private long nextId;
@@ -218,10 +222,9 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             }
             float[][] forecasts;
             try {
-                synchronized (model.network()) {
-                    forecasts = states == null ? reference.forecast(model.network(), windows)
-                            : stateful(model, group.stream().map(batch::get).toList(), windows);
-                }
+                MultiLayerNetwork network = replicaOf(model);
+                forecasts = states == null ? reference.forecast(network, windows)
+                        : stateful(model, network, group.stream().map(batch::get).toList(), windows);
             } catch (RuntimeException e) {
                 // never silence, never a poison batch: these sequences get persistence forecasts
                 LOG.error("Model=[{}] version=[{}] failed on a batch of {}; forecasting persistence for it: {}",
@@ -235,8 +238,33 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
         return out;
     }
 
+    /**
+     * This task's own copy of {@code model}'s network, made once per installed model. A DL4J network keeps a call's
+     * inputs and recurrent state in its layers, so one network cannot serve two threads at once; sharing the live one
+     * under a lock made each stream thread wait for the other's calls (up to a second behind a seeding pass). A copy
+     * is ~70 KB, and the fused LSTM kernel it gets (the trainer's) computes a step with one BLAS call instead of DL4J's
+     * dozens of small ops.
+     */
+    private MultiLayerNetwork replicaOf(ModelRegistry.LiveModel model) {
+        Replica r = replicas.get(model.modelId());
+        if (r == null || r.source() != model.network()) {
+            MultiLayerNetwork copy;
+            synchronized (model.network()) {
+                copy = model.network().clone();
+            }
+            FusedLstmKernel.install(copy);
+            r = new Replica(model.network(), copy);
+            replicas.put(model.modelId(), r);
+        }
+        return r.network();
+    }
+
+    private record Replica(MultiLayerNetwork source, MultiLayerNetwork network) {
+    }
+
     /** Advances the sensors that can be advanced, seeds the others (two network calls at most). */
-    private float[][] stateful(ModelRegistry.LiveModel model, List<Buffered> group, float[][] windows) {
+    private float[][] stateful(ModelRegistry.LiveModel model, MultiLayerNetwork network, List<Buffered> group,
+                               float[][] windows) {
         int n = group.size();
         List<Integer> warm = new ArrayList<>();
         List<Integer> cold = new ArrayList<>();
@@ -248,16 +276,16 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             (first && states.canAdvance(s.sensor(), model.version(), s.end(), s.stepMs()) ? warm : cold).add(j);
         }
         float[][] out = new float[n][];
-        int layers = model.network().getnLayers() - 1;   // recurrent layers of this checkpoint (the last is the output)
+        int layers = network.getnLayers() - 1;   // recurrent layers of this checkpoint (the last is the output)
         if (!warm.isEmpty()) {
-            float[][] r = states.advance(model.network(), reference, layers, model.version(), sensors(group, warm),
+            float[][] r = states.advance(network, reference, layers, model.version(), sensors(group, warm),
                     ends(group, warm), select(windows, warm));
             for (int k = 0; k < warm.size(); k++) {
                 out[warm.get(k)] = r[k];
             }
         }
         if (!cold.isEmpty()) {
-            float[][] r = states.seed(model.network(), reference, layers, model.version(), sensors(group, cold),
+            float[][] r = states.seed(network, reference, layers, model.version(), sensors(group, cold),
                     ends(group, cold), select(windows, cold));
             for (int k = 0; k < cold.size(); k++) {
                 out[cold.get(k)] = r[k];

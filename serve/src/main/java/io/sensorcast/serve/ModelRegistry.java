@@ -17,9 +17,8 @@ public final class ModelRegistry {
 
     /**
      * A verified network and where it came from. The network is not thread-safe (a call keeps inputs and recurrent
-     * state in its layers); {@link #network()} callers synchronise on it for the whole call, including any
-     * {@code rnnSetPreviousState}/{@code rnnGetPreviousState} around it. The stream threads of an instance share it,
-     * so the lock serialises their network calls only: everything else a forecast needs is per task.
+     * state in its layers), so it is never run: each task forecasts with its own copy, cloned from it once per
+     * installed model while holding its monitor (see {@code ForecastProcessor}).
      */
     public record LiveModel(String modelId, long version, long trainingStep, byte[] payloadSha256,
                             MultiLayerNetwork network) {

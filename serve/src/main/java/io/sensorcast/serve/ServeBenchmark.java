@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import io.sensorcast.model.ForecastNetworkFactory;
+import io.sensorcast.model.FusedLstmKernel;
 import io.sensorcast.model.LastValueReference;
 import io.sensorcast.model.ModelConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -41,7 +42,7 @@ public final class ServeBenchmark {
         if (sensors < 1 || batchSize < 1) {
             throw new IllegalArgumentException("sensors and batchSize must be >= 1");
         }
-        MultiLayerNetwork network = ForecastNetworkFactory.build(model);
+        MultiLayerNetwork network = servingNetwork(model);
         LastValueReference reference = new LastValueReference(model);
         Random random = new Random(seed);
         float[][] windows = new float[sensors][model.window()];
@@ -81,7 +82,7 @@ public final class ServeBenchmark {
         if (sensors < 1 || batchSize < 1) {
             throw new IllegalArgumentException("sensors and batchSize must be >= 1");
         }
-        MultiLayerNetwork network = ForecastNetworkFactory.build(model);
+        MultiLayerNetwork network = servingNetwork(model);
         LastValueReference reference = new LastValueReference(model);
         Random random = new Random(seed);
         int b = Math.min(batchSize, sensors);
@@ -118,6 +119,13 @@ public final class ServeBenchmark {
             forecasts += b;
         } while (System.nanoTime() < deadline);
         return new Result(sensors, b, forecasts, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A network as serve's tasks run it: with the fused LSTM kernel (see {@code ForecastProcessor#replicaOf}). */
+    private static MultiLayerNetwork servingNetwork(ModelConfig model) {
+        MultiLayerNetwork network = ForecastNetworkFactory.build(model);
+        FusedLstmKernel.install(network);
+        return network;
     }
 
     private static int fill(float[][] batch, float[][] windows, int next) {

@@ -40,8 +40,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
  * <tr><td>streamThreads</td><td>2</td><td>stream threads per instance (DL4J runs with one OpenMP thread each). Two, one
  *     per core of the 2-core target, since JSON and Kafka work rather than inference fill a thread: each thread's tasks
- *     keep their own buffers, recurrent states and ledgers; the threads share only the registry's networks, whose
- *     calls are serialised (see {@link ModelRegistry.LiveModel})</td></tr>
+ *     keep their own buffers, recurrent states, ledgers and copies of the live networks, so the threads share no lock
+ *     (see {@link ModelRegistry.LiveModel})</td></tr>
  * <tr><td>cacheMaxBytes</td><td>10 MiB</td><td>state store cache</td></tr>
  * <tr><td>stateDir</td><td>null (Kafka Streams' default)</td><td>where the state lives</td></tr>
  * <tr><td>topicPartitions</td><td>{@value io.sensorcast.kafka.Topics#DEFAULT_PARTITIONS}</td><td>partitions of sensor-keyed topics serve creates</td></tr>

@@ -70,6 +70,65 @@ class RecurrentStatesTest {
         assertFalse(states.canAdvance("a", 7, 3 * STEP, STEP), "advanced reseedEvery = 2 times already");
     }
 
+    @Test
+    void shouldSpreadTheReseedsOfSensorsSeededTogetherAndThenReseedEachEveryReseedEverySteps() {
+        int every = 8;
+        int n = 64;
+        RecurrentStates states = new RecurrentStates(every, 1000);
+        String[] sensors = new String[n];
+        float[][] windows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            sensors[i] = "sensor-" + i;
+            windows[i] = series[i % SENSORS.length];
+        }
+        long[] ends = new long[n];
+        states.seed(net, reference, 1, 1, sensors, ends, windows);   // every sensor at once, as after a model swap
+        java.util.Map<String, java.util.List<Integer>> reseededAt = new java.util.HashMap<>();
+        java.util.Set<Integer> stepsWithAReseed = new java.util.HashSet<>();
+        for (int step = 1; step <= 4 * every; step++) {
+            java.util.List<Integer> warm = new java.util.ArrayList<>();
+            java.util.List<Integer> cold = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                (states.canAdvance(sensors[i], 1, step * STEP, STEP) ? warm : cold).add(i);
+            }
+            assertTrue(cold.size() < n / 2, "step " + step + ": " + cold.size() + " of " + n + " re-seeded together");
+            for (int i : cold) {
+                reseededAt.computeIfAbsent(sensors[i], k -> new java.util.ArrayList<>()).add(step);
+                stepsWithAReseed.add(step);
+            }
+            long e = step * STEP;
+            if (!warm.isEmpty()) {
+                states.advance(net, reference, 1, 1, pick(sensors, warm), endsAt(warm.size(), e), pick(windows, warm));
+            }
+            if (!cold.isEmpty()) {
+                states.seed(net, reference, 1, 1, pick(sensors, cold), endsAt(cold.size(), e), pick(windows, cold));
+            }
+        }
+        assertTrue(stepsWithAReseed.size() >= every - 1, "re-seeds fell on only " + stepsWithAReseed);
+        for (java.util.Map.Entry<String, java.util.List<Integer>> r : reseededAt.entrySet()) {
+            java.util.List<Integer> at = r.getValue();
+            assertTrue(at.get(0) <= every + 1, r.getKey() + " first re-seeded at step " + at.get(0));
+            for (int k = 1; k < at.size(); k++) {
+                assertEquals(every + 1, at.get(k) - at.get(k - 1), r.getKey() + " re-seeded at " + at);
+            }
+        }
+        assertEquals(n, reseededAt.size(), "every sensor re-seeded within " + 4 * every + " steps");
+    }
+
+    private static String[] pick(String[] all, java.util.List<Integer> idx) {
+        return idx.stream().map(i -> all[i]).toArray(String[]::new);
+    }
+
+    private static float[][] pick(float[][] all, java.util.List<Integer> idx) {
+        return idx.stream().map(i -> Arrays.copyOfRange(all[i], 0, W)).toArray(float[][]::new);
+    }
+
+    private static long[] endsAt(int count, long end) {
+        long[] e = new long[count];
+        Arrays.fill(e, end);
+        return e;
+    }
+
     /** Seeds with the first W values, then advances {@code steps} times by one value. */
     private float[][] advance(int steps) {
         RecurrentStates states = new RecurrentStates(100, 1000);
