@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,10 +24,6 @@ import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSimulator;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.Topics;
-import io.sensorcast.model.ForecastNetworkFactory;
-import io.sensorcast.model.ModelConfig;
-import io.sensorcast.model.checkpoint.CheckpointEnvelope;
-import io.sensorcast.model.checkpoint.ModelPayload;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,7 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Reading-to-forecast latency through the whole pipeline at a fixed reading rate: simulator readings → the real
  * {@link IngestService} → {@code sensor-sequences} (read-committed) → the real {@link ServeService} →
- * {@code forecasts}, on one broker, with one freshly initialised checkpoint installed (speed does not depend on the
+ * {@code forecasts}, on one broker, with one freshly initialised checkpoint installed ({@link BenchmarkCheckpoint}: speed does not depend on the
  * weights).
  *
  * <p>Every sensor sends one reading per step, so each reading closes an earlier step and yields one sequence and one
@@ -127,7 +122,7 @@ public final class PipelineLatencyBenchmark {
             if (!ingestService.awaitRunning(timeout) || !serveService.awaitRunning(timeout)) {
                 throw new IllegalStateException("ingest or serve did not reach RUNNING within " + timeout);
             }
-            installCheckpoint(producer, serve, serveService, timeout);
+            BenchmarkCheckpoint.install(producer, serve, serveService, timeout);
 
             Thread reader = new Thread(() -> readForecasts(bootstrap, serve.forecastsTopic(), stepMs, closingLag,
                     sentAt, delivered, measuring, reading), "bench-forecast-reader");
@@ -191,27 +186,6 @@ public final class PipelineLatencyBenchmark {
         p.put("linger.ms", 1);
         p.put("max.request.size", Topics.CHECKPOINT_MAX_MESSAGE_BYTES);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static void installCheckpoint(KafkaProducer<String, byte[]> producer, ServeConfig serve, ServeService service,
-                                          Duration timeout) throws InterruptedException {
-        ModelConfig model = serve.model();
-        String modelId = serve.defaultModelId();
-        byte[] checkpoint = CheckpointEnvelope.create(modelId, 1, 0, System.currentTimeMillis(), model.window(),
-                model.horizon(), "{}", Map.of(), Map.of(), ModelPayload.write(ForecastNetworkFactory.build(model)),
-                serve.hmacKey()).encode();
-        try {
-            producer.send(new ProducerRecord<>(serve.checkpointsTopic(), modelId, checkpoint)).get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish the benchmark checkpoint: " + e.getCause().getMessage(), e);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (service.models().version(modelId).isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the benchmark checkpoint was not installed within " + timeout);
-            }
-            Thread.sleep(10);
-        }
     }
 
     /** Waits until serve has forecast every sequence ingest emitted (at least one per sensor) and nothing moves. */

@@ -21,6 +21,7 @@ import io.sensorcast.ingest.IngestBenchmark;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.TrainBenchmark;
 import io.sensorcast.serve.PipelineLatencyBenchmark;
+import io.sensorcast.serve.ServeSaturationBenchmark;
 import io.sensorcast.serve.ServeBenchmark;
 import io.sensorcast.serve.ServeConfig;
 import picocli.CommandLine.Command;
@@ -129,6 +130,14 @@ public final class BenchCommand implements Callable<Integer> {
         o.flush();
         try (io.sensorcast.kafka.TemporaryDirectory dir = io.sensorcast.kafka.TemporaryDirectory.create("sensorcast-bench-serve-");
              io.sensorcast.kafka.EmbeddedKafkaBroker broker = io.sensorcast.kafka.EmbeddedKafkaBroker.start(0, dir.path())) {
+            // serve alone on the broker, its input already waiting: the topology's own forecasts/s at saturation
+            o.printf("serve: forecasts/s at saturation on the embedded broker (serve alone, %,d sensors' sequences waiting) …%n",
+                    pipelineSensors);
+            o.flush();
+            ServeSaturationBenchmark.Result sat = ServeSaturationBenchmark.run(broker.bootstrapServers(), ServeConfig.defaults(),
+                    pipelineSensors, 10, 20, java.time.Duration.ofMinutes(3));
+            out.add(result("serve", Map.of("mode", "saturation-on-broker", "sensors", pipelineSensors, "rounds", sat.rounds(),
+                    "forecasts", sat.forecasts(), "seconds", round(sat.seconds())), sat.forecastsPerSecond(), "forecasts/s", null, null));
             PipelineLatencyBenchmark.Result p = PipelineLatencyBenchmark.run(broker.bootstrapServers(),
                     io.sensorcast.ingest.IngestConfig.defaults(), ServeConfig.defaults(), pipelineSensors, rate,
                     java.time.Duration.ofSeconds(20), java.time.Duration.ofMinutes(3));
