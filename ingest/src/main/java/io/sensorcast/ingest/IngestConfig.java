@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.TransactionalBatching;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -33,7 +34,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>maxFutureSkew</td><td>1 day</td><td>{@code ts} later than wall clock + this is {@code timestamp_out_of_range}</td></tr>
  * <tr><td>maxSensorIdLength</td><td>200</td><td>longer sensor ids (in chars) are {@code invalid_sensor_id}</td></tr>
  * <tr><td>maxAbsValue</td><td>1e12</td><td>a finite value with a larger magnitude is {@code value_out_of_range}</td></tr>
- * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}</td></tr>
+ * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}; under exactly-once the
+ *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
  * <tr><td>commitInterval</td><td>20 ms</td><td>Streams commit (and, under exactly-once, transaction) interval: sequences
  *     become visible to read-committed consumers (serve, the trainer) only at a commit, so this is a floor under the
  *     reading-to-forecast latency (goal: p99 50 ms); raise it for throughput ({@code bench ingest} uses 1 s)</td></tr>
@@ -151,6 +153,7 @@ public record IngestConfig(
         // a dead letter is as large as the hostile record that came in (plus headers); let the producer try
         // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
+        TransactionalBatching.apply(p, processingGuarantee);
         p.putAll(streamsOverrides);
         return p;
     }
