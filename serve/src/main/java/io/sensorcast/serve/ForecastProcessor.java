@@ -69,6 +69,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private final List<Buffered> buffer = new ArrayList<>();
     /** Per model id, this task's copy of the live network (see {@link #replicaOf}). */
     private final Map<String, Replica> replicas = new HashMap<>();
+    /** Per model id, the version whose recurrent states the live one may carry on (see {@link #continues}). */
+    private final Map<String, Long> carriedFrom = new HashMap<>();
     /** Wall-clock time at which the oldest sequence in {@link #buffer} was buffered. */
     private long oldestBufferedAt;
     private long nextId;
@@ -247,19 +249,33 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
      */
     private MultiLayerNetwork replicaOf(ModelRegistry.LiveModel model) {
         Replica r = replicas.get(model.modelId());
-        if (r == null || r.source() != model.network()) {
+        if (r == null || r.model().network() != model.network()) {
             MultiLayerNetwork copy;
             synchronized (model.network()) {
                 copy = model.network().clone();
             }
             FusedLstmKernel.install(copy);
-            r = new Replica(model.network(), copy);
+            if (r != null && continues(model, r.model())) {
+                carriedFrom.put(model.modelId(), r.model().version());
+            } else {
+                carriedFrom.remove(model.modelId());
+            }
+            r = new Replica(model, copy);
             replicas.put(model.modelId(), r);
         }
         return r.network();
     }
 
-    private record Replica(MultiLayerNetwork source, MultiLayerNetwork network) {
+    /**
+     * Whether {@code next} continues {@code live}'s training (a later training step, the same parameters' shape), so
+     * recurrent states built by {@code live} may be carried into it ({@link RecurrentStates#SWAP_SPREAD}); a model
+     * trained afresh or rolled back to an earlier step starts from seeds.
+     */
+    static boolean continues(ModelRegistry.LiveModel next, ModelRegistry.LiveModel live) {
+        return next.trainingStep() > live.trainingStep() && next.network().numParams() == live.network().numParams();
+    }
+
+    private record Replica(ModelRegistry.LiveModel model, MultiLayerNetwork network) {
     }
 
     /** Advances the sensors that can be advanced, seeds the others (two network calls at most). */
@@ -273,7 +289,9 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             SensorSequence s = group.get(j).sequence();
             // a sensor twice in one batch: the second one is seeded (its predecessor's state is not stored yet)
             boolean first = inThisCall.add(s.sensor());
-            (first && states.canAdvance(s.sensor(), model.version(), s.end(), s.stepMs()) ? warm : cold).add(j);
+            boolean advance = first && states.canAdvance(s.sensor(), model.version(),
+                    carriedFrom.getOrDefault(model.modelId(), RecurrentStates.NO_VERSION), s.end(), s.stepMs());
+            (advance ? warm : cold).add(j);
         }
         float[][] out = new float[n][];
         int layers = network.getnLayers() - 1;   // recurrent layers of this checkpoint (the last is the output)

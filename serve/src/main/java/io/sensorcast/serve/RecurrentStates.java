@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A sensor is <em>seeded</em> by a forward pass over its whole window from a zero state (that forecast is exactly
  * the full-window one) and then <em>advanced</em> by one step with the window's newest value while its sequences are
- * consecutive ({@code end} = previous {@code end} + {@code stepMs}) and the model version is unchanged. It is seeded
- * again after a model swap, a gap, a restart (states are not persisted) or {@code reseedEvery} single steps. An
+ * consecutive ({@code end} = previous {@code end} + {@code stepMs}) and the model version is unchanged (or the new
+ * version continues the old one's training: see {@link #SWAP_SPREAD}). It is seeded again after a gap, a restart
+ * (states are not persisted), a swap to an unrelated model, or {@code reseedEvery} single steps. An
  * advanced forecast conditions on every value since the seed, each normalised with the statistics of its own
  * sequence, so it is close to but not identical with the full-window forecast; with constant statistics it equals a
  * forward pass over the whole history since the seed (RecurrentStatesTest).
@@ -48,8 +49,36 @@ final class RecurrentStates {
 
     /** Whether {@code sensor} can be advanced by one step to a sequence ending at {@code end}. */
     boolean canAdvance(String sensor, long version, long end, long stepMs) {
+        return canAdvance(sensor, version, NO_VERSION, end, stepMs);
+    }
+
+    /**
+     * As {@link #canAdvance(String, long, long, long)}, and also when the sensor's state was built by
+     * {@code carriedFrom}: the version that {@code version} replaced and continues (see {@link #SWAP_SPREAD}).
+     */
+    boolean canAdvance(String sensor, long version, long carriedFrom, long end, long stepMs) {
         State s = states.get(sensor);
-        return s != null && s.version == version && s.end + stepMs == end && s.age < s.limit;
+        return s != null && s.end + stepMs == end
+                && (s.version == version ? s.age < s.limit : s.version == carriedFrom);
+    }
+
+    /** {@code carriedFrom} when no state may be carried into another version. */
+    static final long NO_VERSION = Long.MIN_VALUE;
+
+    /**
+     * Steps over which states carried into a new version of a model are re-seeded with it. A swap made every sensor's
+     * next forecast a full-window seed: with 10,000 sensors that stalled forecasting ~12 s per checkpoint here. When a
+     * checkpoint continues the live model's training, each sensor instead takes one step with the new weights from
+     * the state the old ones built (online updates between checkpoints are small) and is re-seeded with the new model
+     * after 0–23 further steps, spread by its id.
+     */
+    static final int SWAP_SPREAD = 24;
+
+    /** The state after a step from {@code previous} under {@code version}: carried ones get their re-seed spread. */
+    private State stepped(String sensor, State previous, long version, long end, float[][] slots) {
+        return previous.version == version
+                ? new State(version, end, previous.age + 1, previous.limit, slots)
+                : new State(version, end, 0, Math.floorMod(sensor.hashCode() * 0x9E3779B9, SWAP_SPREAD), slots);
     }
 
     int size() {
@@ -129,7 +158,7 @@ final class RecurrentStates {
         for (int i = 0; i < b; i++) {
             forecasts[i] = reference.toAbsolute(windows[i][windows[i].length - 1], out[i]);
             State previous = before.get(i);
-            states.put(sensors[i], new State(version, ends[i], previous.age + 1, previous.limit, slotsAfter[i]));
+            states.put(sensors[i], stepped(sensors[i], previous, version, ends[i], slotsAfter[i]));
         }
         return forecasts;
     }
@@ -185,11 +214,13 @@ final class RecurrentStates {
                 slots[s] = new float[w];
                 System.arraycopy(flats.get(s), i * w, slots[s], 0, w);
             }
-            int age = before == null ? 0 : previous.age + 1;
-            int limit = before != null ? previous.limit
-                    : previous != null && previous.version == version && previous.age >= previous.limit ? reseedEvery
+            if (before != null) {
+                states.put(sensors[i], stepped(sensors[i], previous, version, ends[i], slots));
+                continue;
+            }
+            int limit = previous != null && previous.version == version && previous.age >= previous.limit ? reseedEvery
                     : firstLimit(sensors[i]);
-            states.put(sensors[i], new State(version, ends[i], age, limit, slots));
+            states.put(sensors[i], new State(version, ends[i], 0, limit, slots));
         }
         keysSeen = keysOf(net, recurrentLayers);
     }

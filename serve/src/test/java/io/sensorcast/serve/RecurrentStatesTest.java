@@ -115,6 +115,47 @@ class RecurrentStatesTest {
         assertEquals(n, reseededAt.size(), "every sensor re-seeded within " + 4 * every + " steps");
     }
 
+    @Test
+    void shouldCarryEveryStateIntoAContinuingVersionAndReseedThemSpreadOverTheSwapSpread() {
+        int n = 96;
+        RecurrentStates states = new RecurrentStates(1000, 1000);
+        String[] sensors = new String[n];
+        float[][] windows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            sensors[i] = "sensor-" + i;
+            windows[i] = Arrays.copyOfRange(series[i % SENSORS.length], 0, W);
+        }
+        states.seed(net, reference, 1, 1, sensors, new long[n], windows);
+        for (int i = 0; i < n; i++) {
+            assertTrue(states.canAdvance(sensors[i], 2, 1, STEP, STEP), "version 1's state carried into version 2");
+            assertFalse(states.canAdvance(sensors[i], 2, STEP, STEP), "not without the carry");
+        }
+        states.advance(net, reference, 1, 2, sensors, endsAt(n, STEP), windows);   // the first step on version 2
+        int[] reseededAt = new int[n];
+        for (int step = 2; step <= RecurrentStates.SWAP_SPREAD + 1; step++) {
+            java.util.List<Integer> warm = new java.util.ArrayList<>();
+            java.util.List<Integer> cold = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (reseededAt[i] == 0 && !states.canAdvance(sensors[i], 2, 1, step * STEP, STEP)) {
+                    cold.add(i);
+                    reseededAt[i] = step;
+                } else {
+                    warm.add(i);
+                }
+            }
+            assertTrue(cold.size() <= n / 4, "step " + step + ": " + cold.size() + " of " + n + " re-seeded together");
+            if (!warm.isEmpty()) {
+                states.advance(net, reference, 1, 2, pick(sensors, warm), endsAt(warm.size(), step * STEP), pick(windows, warm));
+            }
+            if (!cold.isEmpty()) {
+                states.seed(net, reference, 1, 2, pick(sensors, cold), endsAt(cold.size(), step * STEP), pick(windows, cold));
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            assertTrue(reseededAt[i] > 0, sensors[i] + " still on version 1's state after the swap spread");
+        }
+    }
+
     private static String[] pick(String[] all, java.util.List<Integer> idx) {
         return idx.stream().map(i -> all[i]).toArray(String[]::new);
     }
