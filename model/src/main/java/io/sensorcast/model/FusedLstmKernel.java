@@ -87,6 +87,21 @@ public final class FusedLstmKernel implements LSTMHelper {
         return installed;
     }
 
+    /** The gates' sigmoid, as every LSTM step of this project computes it (serve's one-step path too). */
+    public static float sigmoid(float x) {
+        return (float) (1 / (1 + Math.exp(-x)));
+    }
+
+    /** The cell's tanh, as every LSTM step of this project computes it. */
+    public static float tanh(float x) {
+        // 2σ(2x) − 1 with one exp; Math.tanh is several times slower here. For |x| < 2^-7 use tanh(x) ≈ x − x³/3
+        // (error below float precision) to avoid the cancellation near 0.
+        if (Math.abs(x) < 0.0078125f) {
+            return x - x * x * x / 3;
+        }
+        return (float) (2 / (1 + Math.exp(-2.0 * x)) - 1);
+    }
+
     /** Whether {@code layer} runs on this kernel. */
     public static boolean isInstalled(Layer layer) {
         return layer instanceof LSTM lstm && lstm.getHelper() instanceof FusedLstmKernel;
@@ -423,19 +438,6 @@ public final class FusedLstmKernel implements LSTMHelper {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, nIn, width,
                     1f, dz, width, wMem, width, 0f, from(dXMem, first * bs * nIn), nIn);
             dB.assign(dZ.get(NDArrayIndex.interval((long) first * bs, (long) steps * bs), NDArrayIndex.all()).sum(true, 0));
-        }
-
-        private static float sigmoid(float x) {
-            return (float) (1 / (1 + Math.exp(-x)));
-        }
-
-        private static float tanh(float x) {
-            // 2σ(2x) − 1 with one exp; Math.tanh is several times slower here. For |x| < 2^-7 use tanh(x) ≈ x − x³/3
-            // (error below float precision) to avoid the cancellation near 0.
-            if (Math.abs(x) < 0.0078125f) {
-                return x - x * x * x / 3;
-            }
-            return (float) (2 / (1 + Math.exp(-2.0 * x)) - 1);
         }
 
         private static INDArray rows(INDArray a, int block, int rows) {

@@ -1,5 +1,6 @@
 package io.sensorcast.serve;
 
+import io.sensorcast.model.FusedLstmKernel;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.recurrent.LSTM;
 import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
@@ -125,13 +126,13 @@ final class LstmStep {
                 float[] hNew = new float[h];
                 float[] cNew = new float[h];
                 for (int j = 0; j < h; j++) {
-                    float a = tanh(z[j]);
-                    float f = sigmoid(z[h + j]);
-                    float o = sigmoid(z[2 * h + j]);
-                    float g = sigmoid(z[3 * h + j]);
+                    float a = FusedLstmKernel.tanh(z[j]);
+                    float f = FusedLstmKernel.sigmoid(z[h + j]);
+                    float o = FusedLstmKernel.sigmoid(z[2 * h + j]);
+                    float g = FusedLstmKernel.sigmoid(z[3 * h + j]);
                     float c = f * cPrev[j] + g * a;
                     cNew[j] = c;
-                    hNew[j] = o * tanh(c);
+                    hNew[j] = o * FusedLstmKernel.tanh(c);
                 }
                 after[r][2 * l] = hNew;
                 after[r][2 * l + 1] = cNew;
@@ -168,17 +169,5 @@ final class LstmStep {
             System.arraycopy(m[i], 0, flat, i * cols, cols);
         }
         return flat;
-    }
-
-    private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
-    }
-
-    private static float tanh(float x) {
-        // as FusedLstmKernel: 2σ(2x) − 1 with one exp, and the series near 0 where that form cancels
-        if (Math.abs(x) < 0.0078125f) {
-            return x - x * x * x / 3;
-        }
-        return (float) (2 / (1 + Math.exp(-2.0 * x)) - 1);
     }
 }
