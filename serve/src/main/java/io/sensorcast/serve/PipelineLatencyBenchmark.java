@@ -208,7 +208,8 @@ public final class PipelineLatencyBenchmark {
         }
     }
 
-    private static double forecasts(SimpleMeterRegistry serveMeters) {
+    /** Forecasts serve has counted so far, every method together (both serve benchmarks read progress from it). */
+    static double forecasts(SimpleMeterRegistry serveMeters) {
         return serveMeters.find("sensorcast.serve.forecasts").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 

@@ -78,7 +78,7 @@ final class RecurrentStates {
     private State stepped(String sensor, State previous, long version, long end, float[][] slots) {
         return previous.version == version
                 ? new State(version, end, previous.age + 1, previous.limit, slots)
-                : new State(version, end, 0, Math.floorMod(sensor.hashCode() * 0x9E3779B9, SWAP_SPREAD), slots);
+                : new State(version, end, 0, spread(sensor, SWAP_SPREAD), slots);
     }
 
     int size() {
@@ -232,7 +232,12 @@ final class RecurrentStates {
      * stall forecasting. From then on every sensor is re-seeded every reseedEvery steps.
      */
     int firstLimit(String sensor) {
-        return 1 + Math.floorMod(sensor.hashCode() * 0x9E3779B9, reseedEvery);
+        return 1 + spread(sensor, reseedEvery);
+    }
+
+    /** {@code 0..n-1} from the sensor id (its hash scrambled, so similar ids land far apart): the spread's one source. */
+    private static int spread(String sensor, int n) {
+        return Math.floorMod(sensor.hashCode() * 0x9E3779B9, n);
     }
 
     /** Each recurrent layer's state keys (e.g. LSTM's prevAct, prevMem), sorted; the slot order of {@link State}. */

@@ -66,7 +66,7 @@ public final class ServeSaturationBenchmark {
                 Walks walks = new Walks(sensors, serve.model().window());
                 send(producer, serve, walks, warmupRounds);
                 awaitForecasts(meters, (long) sensors * warmupRounds, timeout);
-                double before = forecasts(meters);
+                double before = PipelineLatencyBenchmark.forecasts(meters);
                 long start = System.nanoTime();
                 send(producer, serve, walks, rounds);
                 long measured = (long) sensors * rounds;
@@ -130,16 +130,12 @@ public final class ServeSaturationBenchmark {
 
     private static void awaitForecasts(SimpleMeterRegistry meters, double target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (forecasts(meters) < target) {
+        while (PipelineLatencyBenchmark.forecasts(meters) < target) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("serve forecast " + (long) forecasts(meters) + " of " + (long) target
+                throw new IllegalStateException("serve forecast " + (long) PipelineLatencyBenchmark.forecasts(meters) + " of " + (long) target
                         + " sequences within " + timeout);
             }
             Thread.sleep(5);
         }
-    }
-
-    private static double forecasts(SimpleMeterRegistry meters) {
-        return meters.find("sensorcast.serve.forecasts").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 }
