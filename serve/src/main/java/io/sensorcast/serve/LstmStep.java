@@ -101,8 +101,7 @@ final class LstmStep {
         int rows = x.length;
         int h = hidden;
         int width = 4 * h;
-        float[] in = new float[rows];
-        System.arraycopy(x, 0, in, 0, rows);
+        float[] in = x;   // only read; each layer's output takes its place
         int inWidth = 1;
         float[] z = new float[width];
         for (int l = 0; l < layers; l++) {
