@@ -40,9 +40,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code forecasts}, on one broker, with one freshly initialised checkpoint installed ({@link BenchmarkCheckpoint}: speed does not depend on the
  * weights).
  *
- * <p>Every sensor sends one reading per step, so each reading closes an earlier step and yields one sequence and one
- * forecast. The first {@code W + closing lag} rounds are sent unpaced and not measured (windows fill, JIT, DL4J
- * workspaces, transactions warm up); then readings go out at {@code readingsPerSecond} for {@code measured}.
+ * <p>The first {@code W + closing lag} rounds, one reading per sensor and step, are sent unpaced and not measured
+ * (windows fill, JIT, DL4J workspaces, transactions warm up). Then readings go out at {@code readingsPerSecond} for
+ * {@code measured}, {@code readingsPerStep} per sensor and step evenly spaced in event time: with 1, every reading
+ * closes an earlier step and yields one sequence and one forecast (the heaviest load a reading rate can make); with
+ * 60, sensors that read once a second in real time (one-minute steps), one forecast per sensor a minute.
  *
  * <p>Two latencies, both from the reading that completed a sequence:
  * <ul>
@@ -66,7 +68,7 @@ public final class PipelineLatencyBenchmark {
      * @param deliveredP50Ms    median delivered latency, ms (exact)
      * @param deliveredP99Ms    99th percentile delivered latency, ms (exact)
      */
-    public record Result(int sensors, double readingsPerSecond, long readings, long forecasts, double serveP50Ms,
+    public record Result(int sensors, int readingsPerStep, double readingsPerSecond, long readings, long forecasts, double serveP50Ms,
                          double serveP99Ms, double deliveredP50Ms, double deliveredP99Ms) {
     }
 
@@ -80,7 +82,11 @@ public final class PipelineLatencyBenchmark {
      * @throws IllegalStateException when the pipeline does not catch up within {@code timeout}
      */
     public static Result run(String bootstrapServers, IngestConfig ingestBase, ServeConfig serveBase, int sensors,
-                             double readingsPerSecond, Duration measured, Duration timeout) throws InterruptedException {
+                             double readingsPerSecond, int readingsPerStep, Duration measured, Duration timeout)
+            throws InterruptedException {
+        if (readingsPerStep < 1 || ingestBase.stepMs() % readingsPerStep != 0) {
+            throw new IllegalArgumentException("readingsPerStep must divide the step, got " + readingsPerStep);
+        }
         String id = UUID.randomUUID().toString().substring(0, 8);
         String sequences = "bench-sequences-" + id;
         try (TemporaryDirectory ingestState = TemporaryDirectory.create("sensorcast-bench-ingest-state-");
@@ -91,12 +97,12 @@ public final class PipelineLatencyBenchmark {
             ServeConfig serve = serveBase.withApplicationId("bench-serve-" + id)
                     .withTopics(sequences, "bench-checkpoints-" + id, "bench-forecasts-" + id)
                     .withStateDir(serveState.path());
-            return measure(bootstrapServers, ingest, serve, sensors, readingsPerSecond, measured, timeout);
+            return measure(bootstrapServers, ingest, serve, sensors, readingsPerSecond, readingsPerStep, measured, timeout);
         }
     }
 
     private static Result measure(String bootstrap, IngestConfig ingest, ServeConfig serve, int sensors, double rate,
-                              Duration measured, Duration timeout) throws InterruptedException {
+                                  int readingsPerStep, Duration measured, Duration timeout) throws InterruptedException {
         SimpleMeterRegistry ingestMeters = new SimpleMeterRegistry();
         SimpleMeterRegistry serveMeters = new SimpleMeterRegistry();
         // A simple registry keeps only explicit bucket bounds (not the percentile histogram Prometheus gets): 1 ms
@@ -110,7 +116,8 @@ public final class PipelineLatencyBenchmark {
             }
         });
         long stepMs = ingest.stepMs();
-        // with one reading per step, step e closes when the reading of round e + 1 + ceil(grace / step) arrives
+        // step e closes when the first reading at or after (e + 1) · step + grace arrives: readings fall on step
+        // boundaries (however many per step), so that is the one stamped (e + 1 + ceil(grace / step)) · step
         long closingLag = 1 + (ingest.graceMs() + stepMs - 1) / stepMs;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> delivered = new ArrayList<>();
@@ -147,14 +154,18 @@ public final class PipelineLatencyBenchmark {
             long start = System.nanoTime();
             long end = start + measured.toNanos();
             double nanosPerReading = 1e9 / rate;
+            SensorSimulator paced = new SensorSimulator(sensors, 42, simulator.nextTimestamp(),
+                    Duration.ofMillis(stepMs / readingsPerStep));
             while (System.nanoTime() < end) {
-                for (Reading r : simulator.tick()) {
+                for (Reading r : paced.tick()) {
                     long due = start + (long) (sent * nanosPerReading);
                     long wait = due - System.nanoTime();
                     if (wait > 200_000) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
-                    sentAt.put(r.sensor() + "@" + r.ts(), System.currentTimeMillis());
+                    if (r.ts() % stepMs == 0) {   // only these close a step and make a forecast
+                        sentAt.put(r.sensor() + "@" + r.ts(), System.currentTimeMillis());
+                    }
                     producer.send(new ProducerRecord<>(ingest.readingsTopic(), r.sensor(), r.toJsonBytes()));
                     sent++;
                 }
@@ -175,7 +186,7 @@ public final class PipelineLatencyBenchmark {
             synchronized (delivered) {
                 d = delivered.stream().mapToLong(Long::longValue).sorted().toArray();
             }
-            return new Result(sensors, sent / seconds, sent, forecasts, bucketPercentile(before, after, 0.50),
+            return new Result(sensors, readingsPerStep, sent / seconds, sent, forecasts, bucketPercentile(before, after, 0.50),
                     bucketPercentile(before, after, 0.99), percentile(d, 0.50), percentile(d, 0.99));
         }
     }

@@ -330,21 +330,35 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     }
 
 
-    /** Sends readings to sensor-readings on its own thread, pacing event time at {@code speedup}× real time. */
+    /**
+     * Sends readings to sensor-readings on its own thread, paced either by event time ({@code speedup}× real time:
+     * the demo) or by count ({@code readingsPerSecond}, whatever their timestamps: the soak).
+     */
     static final class ReadingPump implements AutoCloseable {
         private final KafkaProducer<String, byte[]> producer;
         private final Iterator<Reading> readings;
         private final double speedup;
+        private final double readingsPerSecond;
         private final AtomicLong sent = new AtomicLong();
         private final AtomicLong lastTs = new AtomicLong();
         private final Thread thread;
         private volatile boolean stopped;
 
         ReadingPump(KafkaConnection connection, Iterator<Reading> readings, double speedup) {
+            this(connection, readings, speedup, 0);
+        }
+
+        /** A pump that sends {@code readingsPerSecond} readings each second. */
+        static ReadingPump atRate(KafkaConnection connection, Iterator<Reading> readings, double readingsPerSecond) {
+            return new ReadingPump(connection, readings, 0, readingsPerSecond);
+        }
+
+        private ReadingPump(KafkaConnection connection, Iterator<Reading> readings, double speedup, double readingsPerSecond) {
             this.producer = new KafkaProducer<>(connection.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5)),
                     new StringSerializer(), new ByteArraySerializer());
             this.readings = readings;
             this.speedup = speedup;
+            this.readingsPerSecond = readingsPerSecond;
             this.thread = new Thread(this::run, "sensorcast-demo-readings");
             thread.setDaemon(true);
         }
@@ -361,7 +375,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 if (firstTs == Long.MIN_VALUE) {
                     firstTs = r.ts();
                 }
-                long due = startNanos + (long) ((r.ts() - firstTs) * 1e6 / speedup);
+                long due = startNanos + (long) (readingsPerSecond > 0 ? sent.get() * 1e9 / readingsPerSecond
+                        : (r.ts() - firstTs) * 1e6 / speedup);
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     try {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestService;
+import io.sensorcast.ingest.Reading;
 import io.sensorcast.ingest.SensorSimulator;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
@@ -66,6 +68,12 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--sensors", defaultValue = "1000", description = "Simulated sensors (default: ${DEFAULT-VALUE}).")
     int sensors;
 
+    @Option(names = "--readings-per-step", defaultValue = "10",
+            description = {"Readings each sensor sends per one-minute step once its first window is full (default:",
+                    "${DEFAULT-VALUE}); ingest averages them into one step, so sequences and forecasts are --rate / this",
+                    "per second. 1 makes every reading close a step: the heaviest load."})
+    int readingsPerStep;
+
     @Option(names = "--sample-every", defaultValue = "1m", converter = DurationConverter.class,
             description = "Sampling interval (default: ${DEFAULT-VALUE}).")
     Duration sampleEvery;
@@ -80,8 +88,8 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rate < 1 || sensors < 1) {
-            throw new IllegalArgumentException("--rate and --sensors must be at least 1");
+        if (rate < 1 || sensors < 1 || readingsPerStep < 1) {
+            throw new IllegalArgumentException("--rate, --sensors and --readings-per-step must be at least 1");
         }
         if (sampleEvery.isZero() || sampleEvery.isNegative() || duration.compareTo(sampleEvery) < 0) {
             throw new IllegalArgumentException("--sample-every must be positive and no longer than --duration");
@@ -90,9 +98,6 @@ public final class SoakCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         StopSignal stop = StopSignal.onShutdown();
         PrometheusMeterRegistry registry = Telemetry.registry("soak");
-        Duration step = Duration.ofMinutes(1);
-        // event time runs at rate·step/sensors × real time, so that sensors × (1 reading per step) is `rate` per second
-        double speedup = (double) rate * step.toMillis() / 1000.0 / sensors;
         List<AutoCloseable> open = new ArrayList<>();
         try (TemporaryDirectory tmp = TemporaryDirectory.create("sensorcast-soak-")) {
             Path dir = tmp.path();
@@ -112,14 +117,16 @@ public final class SoakCommand implements Callable<Integer> {
                 Admin admin = Admin.create(connection.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
                 open.add(0, admin);
+                Duration step = Duration.ofMillis(ingestConfig.stepMs());
                 long start = (System.currentTimeMillis() - Duration.ofDays(60).toMillis()) / step.toMillis() * step.toMillis();
-                DemoCommand.ReadingPump pump = new DemoCommand.ReadingPump(connection,
-                        new SensorSimulator(sensors, 42, start, step).readings(), speedup);
+                DemoCommand.ReadingPump pump = DemoCommand.ReadingPump.atRate(connection,
+                        readings(sensors, start, step, firstWindowSteps(ingestConfig), readingsPerStep), rate);
                 open.add(0, pump);
                 pump.start();
                 long t0 = System.nanoTime();
-                o.printf(Locale.ROOT, "soak: %d readings/s from %d sensors for %s, sampling every %s (broker %s)%n",
-                        rate, sensors, duration, sampleEvery, bootstrap);
+                o.printf(Locale.ROOT, "soak: %d readings/s from %d sensors (%d per step once the first window is full) "
+                                + "for %s, sampling every %s (broker %s)%n",
+                        rate, sensors, readingsPerStep, duration, sampleEvery, bootstrap);
                 o.println(" minute  heap-after-GC MB  open FDs  state MB  consumer lag  p99 latency ms  readings sent  forecasts");
                 o.flush();
                 List<Sample> samples = new ArrayList<>();
@@ -150,6 +157,7 @@ public final class SoakCommand implements Callable<Integer> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("rate", rate);
                     json.put("sensors", sensors);
+                    json.put("readingsPerStep", readingsPerStep);
                     json.put("durationSeconds", duration.toSeconds());
                     json.put("achievedRate", achieved);
                     json.put("samples", samples);
@@ -169,6 +177,37 @@ public final class SoakCommand implements Callable<Integer> {
         } finally {
             stop.finished();
         }
+    }
+
+    /** Steps each sensor needs before its first sequence: a full window, then its last step's grace. */
+    static int firstWindowSteps(IngestConfig c) {
+        return c.window() + (int) Math.ceil((double) c.graceMs() / c.stepMs()) + 1;
+    }
+
+    /**
+     * The soak's readings: one per sensor per step for the first {@code firstWindowSteps} steps (so windows fill
+     * and forecasts start within seconds, not after W steps at the steady cadence), then {@code readingsPerStep}
+     * per sensor per step, evenly spaced in event time, for ever. Sensors take turns at each timestamp.
+     */
+    static Iterator<Reading> readings(int sensors, long startMs, Duration step,
+                                                                     int firstWindowSteps, int readingsPerStep) {
+        Iterator<Reading> first = new SensorSimulator(sensors, 42, startMs, step).readings();
+        Iterator<Reading> steady = new SensorSimulator(sensors, 42,
+                startMs + firstWindowSteps * step.toMillis(), step.dividedBy(readingsPerStep)).readings();
+        long firstCount = (long) sensors * firstWindowSteps;
+        return new java.util.Iterator<>() {
+            private long taken;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Reading next() {
+                return taken++ < firstCount ? first.next() : steady.next();
+            }
+        };
     }
 
     /** Least-squares slope per minute of each figure over the samples (NaN with fewer than two). */
