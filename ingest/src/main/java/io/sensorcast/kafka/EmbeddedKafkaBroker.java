@@ -77,6 +77,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return startSecured(dataDir, "SSL", tls(keystore, keystorePassword), null);
     }
 
+    /**
+     * {@link #startWithTls}, and the broker also requires each client to present a certificate that
+     * {@code truststore} (PKCS12) trusts ({@code ssl.client.auth=required}: mutual TLS).
+     */
+    public static EmbeddedKafkaBroker startWithMutualTls(Path dataDir, Path keystore, String keystorePassword,
+                                                         Path truststore, String truststorePassword) {
+        Properties p = tls(keystore, keystorePassword);
+        p.put("ssl.truststore.type", "PKCS12");
+        p.put("ssl.truststore.location", truststore.toAbsolutePath().toString());
+        p.put("ssl.truststore.password", truststorePassword);
+        p.put("ssl.client.auth", "required");
+        return startSecured(dataDir, "SSL", p, null);
+    }
+
     /** SCRAM-SHA-256 over TLS ({@code SASL_SSL}): {@link #startWithTls} and {@link #startWithScramUser} in one listener. */
     public static EmbeddedKafkaBroker startWithTlsAndScramUser(Path dataDir, Path keystore, String keystorePassword,
                                                                 String user, String password) {

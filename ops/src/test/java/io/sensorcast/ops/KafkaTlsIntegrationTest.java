@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka client security passes through over TLS: against the embedded broker with only an SSL client listener (and,
- * nested, only a SASL_SSL one with SCRAM-SHA-256), {@code produce}, {@code consume}, ingest, and {@code demo} and
+ * nested, one that requires client certificates, and only a SASL_SSL one with SCRAM-SHA-256), {@code produce}, {@code consume}, ingest, and {@code demo} and
  * {@code soak} pointed at it reach it with the settings of a {@code --config} file ({@code kafka.security.protocol},
  * {@code kafka.ssl.truststore.*}, …), a client that does not trust the broker's CA fails the handshake, and no
  * password shows in the output or the logs.
@@ -222,6 +222,64 @@ class KafkaTlsIntegrationTest {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(line);
             assertTrue(m.find(), regex + " not in " + line);
             return Long.parseLong(m.group(1).replace(",", ""));
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class OverMutualTls {
+        private EmbeddedKafkaBroker broker;
+
+        @BeforeAll
+        void startBrokerThatRequiresClientCertificates() {
+            broker = EmbeddedKafkaBroker.startWithMutualTls(dir.resolve("kafka-mtls"), tls.brokerKeystore(), tls.password(),
+                    tls.clientTruststore(), tls.password());
+        }
+
+        @AfterAll
+        void stopBroker() {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+
+        @Test
+        void shouldRefuseAClientThatPresentsNoCertificate() throws IOException {
+            CliRun produce = CliRun.of("produce", "--simulate", "1", "--max-readings", "1", "--config",
+                    sslConfig("mtls-no-keystore.properties").toString(), "-b", broker.bootstrapServers());
+
+            assertEquals(1, produce.exitCode(), produce.err());
+            assertEquals(1, produce.err().strip().lines().count(), produce.err());
+            // under TLS 1.3 the broker's refusal arrives as an alert after the client's side of the handshake
+            assertTrue(produce.err().startsWith("sensorcast produce: Kafka at " + broker.bootstrapServers()
+                    + " refused the connection: ") && produce.err().contains("certificate"), produce.err());
+        }
+
+        @Test
+        void shouldRoundTripReadingsWithTheClientCertificateFromTheConfig() throws IOException {
+            Path clientConfig = Files.writeString(dir.resolve("mtls.properties"), Files.readString(sslConfig("mtls-base.properties"))
+                    + String.join("\n",
+                    "kafka.ssl.keystore.type=PKCS12",
+                    "kafka.ssl.keystore.location=" + tls.clientKeystore(),
+                    "kafka.ssl.keystore.password=" + tls.password(),
+                    "kafka.ssl.key.password=" + tls.password()) + "\n");
+            String topic = "mtls-readings-" + UUID.randomUUID();
+            CliRun produce = CliRun.of("produce", "--simulate", "2", "--max-readings", "6", "--rate", "0", "--seed", "5",
+                    "--start", "2024-11-24T00:00:00Z", "--topic", topic, "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
+            assertEquals(0, produce.exitCode(), produce.err());
+            CliRun consume = CliRun.of("consume", "--topic", topic, "--max", "6", "--timeout", "60s", "--compact",
+                    "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
+            assertEquals(0, consume.exitCode(), consume.err());
+
+            SensorSimulator expected = new SensorSimulator(2, 5, START_MS, Duration.ofMinutes(1));
+            List<String> expectedLines = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                for (Reading r : expected.tick()) {
+                    expectedLines.add(r.sensor() + "\t" + r.toJson());
+                }
+            }
+            assertEquals(sorted(expectedLines), sorted(consume.out().lines().toList()));
+            assertPasswordNowhere(tls.password(), produce, consume);
         }
     }
 

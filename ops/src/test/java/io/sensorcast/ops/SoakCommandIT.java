@@ -22,7 +22,7 @@ class SoakCommandIT {
     void shouldSampleEveryFigureAndReportSlopesWhenSoakingForTwoMinutes(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("soak.json");
 
-        CliRun run = CliRun.of("soak", "--duration", "2m", "--rate", "1000", "--sensors", "100", "--sample-every", "20s",
+        CliRun run = CliRun.of("soak", "--duration", "2m", "--rate", "1000", "--sensors", "100", "--sample-every", "20s", "--warm-up", "20s",
                 "--out", json.toString());
         System.out.print(run.out());
 

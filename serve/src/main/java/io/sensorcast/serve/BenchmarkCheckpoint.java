@@ -11,13 +11,16 @@ import io.sensorcast.model.checkpoint.ModelPayload;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The benchmarks' model: one freshly initialised checkpoint, published and awaited (speed does not depend on the weights). */
-final class BenchmarkCheckpoint {
+/**
+ * The benchmarks' and the soak's model: one freshly initialised checkpoint, published and awaited (speed and resource
+ * use do not depend on the weights), so they run serve's LSTM path rather than its persistence fallback.
+ */
+public final class BenchmarkCheckpoint {
     private BenchmarkCheckpoint() {
     }
 
-    static void install(KafkaProducer<String, byte[]> producer, ServeConfig serve, ServeService service,
-                                  Duration timeout) throws InterruptedException {
+    public static void install(KafkaProducer<String, byte[]> producer, ServeConfig serve, ServeService service,
+                               Duration timeout) throws InterruptedException {
         ModelConfig model = serve.model();
         String modelId = serve.defaultModelId();
         byte[] checkpoint = CheckpointEnvelope.create(modelId, 1, 0, System.currentTimeMillis(), model.window(),

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Throwaway TLS material for a test broker, made with the JDK's {@code keytool} (no extra dependency): a CA, a
- * broker keystore whose certificate the CA signed for {@code 127.0.0.1} and {@code localhost}, and a client
- * truststore holding only the CA. All PKCS12, all with the same password, valid for two days.
+ * broker keystore whose certificate the CA signed for {@code 127.0.0.1} and {@code localhost}, a client keystore
+ * whose certificate ({@code CN=sensorcast-client}) the CA signed, for brokers that require client certificates, and
+ * a truststore holding only the CA (for clients, and for such brokers). All PKCS12, all with the same password,
+ * valid for two days.
  *
  * <pre>{@code
  * TestCertificates tls = TestCertificates.create(dir);
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * // clients: security.protocol=SSL, ssl.truststore.location=tls.clientTruststore(), ssl.truststore.password=tls.password()
  * }</pre>
  */
-public record TestCertificates(Path brokerKeystore, Path clientTruststore, String password) {
+public record TestCertificates(Path brokerKeystore, Path clientTruststore, Path clientKeystore, String password) {
 
     public static TestCertificates create(Path dir) {
         String password = "test-tls-" + Long.toHexString(System.nanoTime());
@@ -42,7 +44,17 @@ public record TestCertificates(Path brokerKeystore, Path clientTruststore, Strin
         keytool(password, "-importcert", "-alias", "ca", "-noprompt", "-keystore", broker.toString(), "-file", caCertificate.toString());
         keytool(password, "-importcert", "-alias", "broker", "-keystore", broker.toString(), "-file", signed.toString());
         keytool(password, "-importcert", "-alias", "ca", "-noprompt", "-keystore", truststore.toString(), "-file", caCertificate.toString());
-        return new TestCertificates(broker, truststore, password);
+        Path client = dir.resolve("client.p12");
+        Path clientRequest = dir.resolve("client.csr");
+        Path clientSigned = dir.resolve("client.pem");
+        keytool(password, "-genkeypair", "-alias", "client", "-keyalg", "EC", "-validity", "2", "-dname", "CN=sensorcast-client",
+                "-keystore", client.toString());
+        keytool(password, "-certreq", "-alias", "client", "-keystore", client.toString(), "-file", clientRequest.toString());
+        keytool(password, "-gencert", "-alias", "ca", "-keystore", ca.toString(), "-infile", clientRequest.toString(),
+                "-outfile", clientSigned.toString(), "-rfc", "-validity", "2");
+        keytool(password, "-importcert", "-alias", "ca", "-noprompt", "-keystore", client.toString(), "-file", caCertificate.toString());
+        keytool(password, "-importcert", "-alias", "client", "-keystore", client.toString(), "-file", clientSigned.toString());
+        return new TestCertificates(broker, truststore, client, password);
     }
 
     private static void keytool(String password, String... args) {

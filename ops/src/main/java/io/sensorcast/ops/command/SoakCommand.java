@@ -30,13 +30,18 @@ import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.ops.KafkaConnection;
 import io.sensorcast.ops.Telemetry;
+import io.sensorcast.serve.BenchmarkCheckpoint;
 import io.sensorcast.serve.ServeConfig;
 import io.sensorcast.serve.ServeService;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,13 +49,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A long run at a fixed reading rate: embedded broker, ingest and serve (stateful inference) in this",
-                "JVM, simulated sensors paced to --rate readings/s. Every --sample-every it samples heap after GC, open",
-                "file descriptors, state store size on disk, consumer lag (ingest + serve groups) and the p99 of",
-                "reading-to-forecast latency over the interval; at the end it prints the least-squares slope of each",
-                "per minute (flat is good) and, with --out, writes them as JSON. The trainer is not part of the soak.",
-                "With --bootstrap-servers it runs against that cluster instead of an embedded broker, with the Kafka client",
-                "settings of --config (kafka.*) and env SENSORCAST_KAFKA_*."})
+        description = {"A long run at a fixed reading rate: embedded broker, ingest and serve (stateful inference with a",
+                "fixed, freshly initialised model; no trainer) in this JVM, simulated sensors paced to --rate readings/s.",
+                "Every --sample-every it samples heap after GC, open file descriptors, state store size on disk,",
+                "consumer lag (ingest + serve groups) and the p99 of reading-to-forecast latency over the interval; at",
+                "the end it prints the least-squares slope of each per minute (flat is good) and, with --out, writes",
+                "them as JSON. With --bootstrap-servers it runs against that cluster instead of an embedded broker,",
+                "with the Kafka client settings of --config (kafka.*) and env SENSORCAST_KAFKA_*."})
 public final class SoakCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -78,6 +83,12 @@ public final class SoakCommand implements Callable<Integer> {
             description = "Sampling interval (default: ${DEFAULT-VALUE}).")
     Duration sampleEvery;
 
+    @Option(names = "--warm-up", defaultValue = "1m", converter = DurationConverter.class,
+            description = {"Samples taken this soon after the start are printed but left out of the slopes (default:",
+                    "${DEFAULT-VALUE}): the first forecasts seed every sensor's state with full-window passes while the JIT",
+                    "compiles, a one-off latency spike that would tilt a 30-sample fit."})
+    Duration warmUp;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write samples and slopes as JSON.")
     Path out;
 
@@ -93,6 +104,9 @@ public final class SoakCommand implements Callable<Integer> {
         }
         if (sampleEvery.isZero() || sampleEvery.isNegative() || duration.compareTo(sampleEvery) < 0) {
             throw new IllegalArgumentException("--sample-every must be positive and no longer than --duration");
+        }
+        if (warmUp.isNegative()) {
+            throw new IllegalArgumentException("--warm-up must not be negative");
         }
         io.sensorcast.ops.NativeThreads.configure();
         PrintWriter o = spec.commandLine().getOut();
@@ -113,7 +127,15 @@ public final class SoakCommand implements Callable<Integer> {
                 open.add(0, IngestService.start(ingestConfig, bootstrap, registry));
                 ServeConfig serveConfig = ServeConfig.defaults().withStateDir(dir.resolve("serve-state"))
                         .withStreamsOverrides(connection.clientSettings());
-                open.add(0, ServeService.start(serveConfig, bootstrap, registry));
+                ServeService serve = ServeService.start(serveConfig, bootstrap, registry);
+                open.add(0, serve);
+                // a fixed model, so serve runs its LSTM path (network copies, recurrent states, seeding) rather
+                // than persistence; a trainer would take a core of its own from the two the soak is sized for
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(connection.producer(
+                        Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.CHECKPOINT_MAX_MESSAGE_BYTES)),
+                        new StringSerializer(), new ByteArraySerializer())) {
+                    BenchmarkCheckpoint.install(producer, serveConfig, serve, Duration.ofMinutes(2));
+                }
                 Admin admin = Admin.create(connection.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
                 open.add(0, admin);
@@ -147,8 +169,10 @@ public final class SoakCommand implements Callable<Integer> {
                     o.flush();
                     next += sampleEvery.toNanos();
                 }
-                Map<String, Double> slopes = slopes(samples);
-                o.println("slopes per minute (least squares over the samples; ~0 is flat):");
+                // samples are due every --sample-every: those due within the warm-up are the first warmUp / sampleEvery
+                int warmUpSamples = (int) Math.min(samples.size(), warmUp.toMillis() / sampleEvery.toMillis());
+                Map<String, Double> slopes = slopes(samples.subList(warmUpSamples, samples.size()));
+                o.printf(Locale.ROOT, "slopes per minute (least squares over the samples after the %s warm-up; ~0 is flat):%n", warmUp);
                 slopes.forEach((k, v) -> o.printf(Locale.ROOT, "  %-28s %+.3f%n", k, v));
                 double achieved = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).readingsSent() / (samples.get(samples.size() - 1).minute() * 60);
                 o.printf(Locale.ROOT, "readings/s achieved: %.0f of %d%n", achieved, rate);
@@ -160,6 +184,7 @@ public final class SoakCommand implements Callable<Integer> {
                     json.put("readingsPerStep", readingsPerStep);
                     json.put("durationSeconds", duration.toSeconds());
                     json.put("achievedRate", achieved);
+                    json.put("warmUpSeconds", warmUp.toSeconds());
                     json.put("samples", samples);
                     json.put("slopesPerMinute", slopes);
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
