@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.TransactionalBatching;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -36,6 +37,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>maxAbsValue</td><td>1e12</td><td>a finite value with a larger magnitude is {@code value_out_of_range}</td></tr>
  * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}; under exactly-once the
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
+ * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
+ *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
  * <tr><td>commitInterval</td><td>20 ms</td><td>Streams commit (and, under exactly-once, transaction) interval: sequences
  *     become visible to read-committed consumers (serve, the trainer) only at a commit, so this is a floor under the
  *     reading-to-forecast latency (goal: p99 50 ms); raise it for throughput ({@code bench ingest} uses 1 s)</td></tr>
@@ -154,6 +157,7 @@ public record IngestConfig(
         // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
         TransactionalBatching.apply(p, processingGuarantee);
+        CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
         return p;
     }

@@ -123,24 +123,8 @@ class KafkaTlsIntegrationTest {
 
         @Test
         void shouldRoundTripReadingsThroughProduceAndConsume() {
-            String topic = "tls-readings-" + UUID.randomUUID();
-            CliRun produce = CliRun.of("produce", "--simulate", "3", "--max-readings", "30", "--rate", "0", "--seed", "7",
-                    "--start", "2024-11-24T00:00:00Z", "--topic", topic, "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, produce.exitCode(), produce.err());
-
-            CliRun consume = CliRun.of("consume", "--topic", topic, "--max", "30", "--timeout", "60s", "--compact",
-                    "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, consume.exitCode(), consume.err());
-            // the same seed gives the same readings: 10 steps of 3 sensors
-            SensorSimulator expected = new SensorSimulator(3, 7, START_MS, Duration.ofMinutes(1));
-            List<String> expectedLines = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                for (Reading r : expected.tick()) {
-                    expectedLines.add(r.sensor() + "\t" + r.toJson());
-                }
-            }
-            assertEquals(sorted(expectedLines), sorted(consume.out().lines().toList()));
-            assertPasswordNowhere(tls.password(), produce, consume);
+            CliRun[] runs = assertRoundTrip(broker, clientConfig, "tls-readings-", 3, 7, 10);
+            assertPasswordNowhere(tls.password(), runs);
         }
 
         @Test
@@ -263,23 +247,8 @@ class KafkaTlsIntegrationTest {
                     "kafka.ssl.keystore.location=" + tls.clientKeystore(),
                     "kafka.ssl.keystore.password=" + tls.password(),
                     "kafka.ssl.key.password=" + tls.password()) + "\n");
-            String topic = "mtls-readings-" + UUID.randomUUID();
-            CliRun produce = CliRun.of("produce", "--simulate", "2", "--max-readings", "6", "--rate", "0", "--seed", "5",
-                    "--start", "2024-11-24T00:00:00Z", "--topic", topic, "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, produce.exitCode(), produce.err());
-            CliRun consume = CliRun.of("consume", "--topic", topic, "--max", "6", "--timeout", "60s", "--compact",
-                    "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, consume.exitCode(), consume.err());
-
-            SensorSimulator expected = new SensorSimulator(2, 5, START_MS, Duration.ofMinutes(1));
-            List<String> expectedLines = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                for (Reading r : expected.tick()) {
-                    expectedLines.add(r.sensor() + "\t" + r.toJson());
-                }
-            }
-            assertEquals(sorted(expectedLines), sorted(consume.out().lines().toList()));
-            assertPasswordNowhere(tls.password(), produce, consume);
+            CliRun[] runs = assertRoundTrip(broker, clientConfig, "mtls-readings-", 2, 5, 3);
+            assertPasswordNowhere(tls.password(), runs);
         }
     }
 
@@ -306,23 +275,9 @@ class KafkaTlsIntegrationTest {
         @Test
         void shouldRoundTripReadingsWithScramCredentialsOverTls() throws IOException {
             Path clientConfig = saslSslConfig("sasl-ssl.properties", PASSWORD);
-            String topic = "sasl-ssl-readings-" + UUID.randomUUID();
-            CliRun produce = CliRun.of("produce", "--simulate", "2", "--max-readings", "6", "--rate", "0", "--seed", "3",
-                    "--start", "2024-11-24T00:00:00Z", "--topic", topic, "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, produce.exitCode(), produce.err());
-            CliRun consume = CliRun.of("consume", "--topic", topic, "--max", "6", "--timeout", "60s", "--compact",
-                    "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
-            assertEquals(0, consume.exitCode(), consume.err());
-            SensorSimulator expected = new SensorSimulator(2, 3, START_MS, Duration.ofMinutes(1));
-            List<String> expectedLines = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                for (Reading r : expected.tick()) {
-                    expectedLines.add(r.sensor() + "\t" + r.toJson());
-                }
-            }
-            assertEquals(sorted(expectedLines), sorted(consume.out().lines().toList()));
-            assertPasswordNowhere(PASSWORD, produce, consume);
-            assertPasswordNowhere(tls.password(), produce, consume);
+            CliRun[] runs = assertRoundTrip(broker, clientConfig, "sasl-ssl-readings-", 2, 3, 3);
+            assertPasswordNowhere(PASSWORD, runs);
+            assertPasswordNowhere(tls.password(), runs);
         }
 
         @Test
@@ -345,6 +300,32 @@ class KafkaTlsIntegrationTest {
                     "kafka.ssl.truststore.location=" + tls.clientTruststore(),
                     "kafka.ssl.truststore.password=" + tls.password()) + "\n");
         }
+    }
+
+    /**
+     * {@code produce --simulate sensors --seed seed} of {@code steps} steps into a fresh topic, then {@code consume}
+     * of it, both with {@code clientConfig}: what comes back is exactly what the same seed gives. Returns both runs.
+     */
+    private static CliRun[] assertRoundTrip(EmbeddedKafkaBroker broker, Path clientConfig, String topicPrefix, int sensors,
+                                            long seed, int steps) {
+        String topic = topicPrefix + UUID.randomUUID();
+        int readings = sensors * steps;
+        CliRun produce = CliRun.of("produce", "--simulate", String.valueOf(sensors), "--max-readings", String.valueOf(readings),
+                "--rate", "0", "--seed", String.valueOf(seed), "--start", "2024-11-24T00:00:00Z", "--topic", topic,
+                "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
+        assertEquals(0, produce.exitCode(), produce.err());
+        CliRun consume = CliRun.of("consume", "--topic", topic, "--max", String.valueOf(readings), "--timeout", "60s",
+                "--compact", "--config", clientConfig.toString(), "-b", broker.bootstrapServers());
+        assertEquals(0, consume.exitCode(), consume.err());
+        SensorSimulator expected = new SensorSimulator(sensors, seed, START_MS, Duration.ofMinutes(1));
+        List<String> expectedLines = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            for (Reading r : expected.tick()) {
+                expectedLines.add(r.sensor() + "\t" + r.toJson());
+            }
+        }
+        assertEquals(sorted(expectedLines), sorted(consume.out().lines().toList()));
+        return new CliRun[] {produce, consume};
     }
 
     /** A --config file with the settings a client needs to reach the SSL listener. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.TransactionalBatching;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.checkpoint.CheckpointCodec;
@@ -39,6 +40,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * <tr><td>maxWait</td><td>10 ms</td><td>wall-clock time after which a partial batch is forecast (part of the latency budget)</td></tr>
  * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}; under exactly-once the
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
+ * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
+ *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
  * <tr><td>streamThreads</td><td>2</td><td>stream threads per instance (DL4J runs with one OpenMP thread each). Two, one
  *     per core of the 2-core target, since JSON and Kafka work rather than inference fill a thread: each thread's tasks
@@ -145,6 +148,7 @@ public record ServeConfig(
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), maxCheckpointBytes + 1024 * 1024);
         p.put(StreamsConfig.globalConsumerPrefix("fetch.max.bytes"), maxCheckpointBytes + 1024 * 1024);
         TransactionalBatching.apply(p, processingGuarantee);
+        CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
         return p;
     }

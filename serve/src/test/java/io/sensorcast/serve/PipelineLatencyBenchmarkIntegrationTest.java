@@ -19,15 +19,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @ExtendWith(RealKafkaBroker.class)
 class PipelineLatencyBenchmarkIntegrationTest {
+    private static final IngestConfig INGEST = IngestConfig.defaults().withWindow(ServeDriver.MODEL.window())
+            .withTopicPartitions(2).withCommitInterval(Duration.ofMillis(20));
+    private static final ServeConfig SERVE = ServeDriver.CONFIG.withTopicPartitions(2)
+            .withBatching(64, Duration.ofMillis(5)).withStatefulInference(true, 72);
 
     @Test
     void shouldForecastEveryMeasuredReadingAndTimeItOnBothPaths(KafkaCluster kafka) throws Exception {
-        IngestConfig ingest = IngestConfig.defaults().withWindow(ServeDriver.MODEL.window()).withTopicPartitions(2)
-                .withCommitInterval(Duration.ofMillis(20));
-        ServeConfig serve = ServeDriver.CONFIG.withTopicPartitions(2).withBatching(64, Duration.ofMillis(5))
-                .withStatefulInference(true, 72);
-
-        PipelineLatencyBenchmark.Result r = PipelineLatencyBenchmark.run(kafka.bootstrapServers(), ingest, serve, 20,
+        PipelineLatencyBenchmark.Result r = PipelineLatencyBenchmark.run(kafka.bootstrapServers(), INGEST, SERVE, 20,
                 400, 1, Duration.ofSeconds(2), Duration.ofSeconds(60));
 
         // one reading per sensor per step: each measured reading closes a step, so it yields exactly one forecast
@@ -40,12 +39,7 @@ class PipelineLatencyBenchmarkIntegrationTest {
 
     @Test
     void shouldForecastOncePerStepWhenSensorsSendSeveralReadingsPerStep(KafkaCluster kafka) throws Exception {
-        IngestConfig ingest = IngestConfig.defaults().withWindow(ServeDriver.MODEL.window()).withTopicPartitions(2)
-                .withCommitInterval(Duration.ofMillis(20));
-        ServeConfig serve = ServeDriver.CONFIG.withTopicPartitions(2).withBatching(64, Duration.ofMillis(5))
-                .withStatefulInference(true, 72);
-
-        PipelineLatencyBenchmark.Result r = PipelineLatencyBenchmark.run(kafka.bootstrapServers(), ingest, serve, 20,
+        PipelineLatencyBenchmark.Result r = PipelineLatencyBenchmark.run(kafka.bootstrapServers(), INGEST, SERVE, 20,
                 400, 4, Duration.ofSeconds(2), Duration.ofSeconds(60));
 
         // a step's four readings are averaged into one step; the first of them closes an earlier step: one forecast
