@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
-import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.TransactionalBatching;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -121,6 +121,16 @@ public record IngestConfig(
     /** Grace in ms. */
     public long graceMs() {
         return grace.toMillis();
+    }
+
+    /**
+     * How many steps after a step starts the first reading on a step boundary closes it: the step itself, then its
+     * grace rounded up to whole steps ({@code (k + 1) · step + grace ≤ stream time}; see {@link IngestTopology}). With
+     * readings on step boundaries, step k closes at the reading stamped {@code (k + closingLagSteps()) · step}.
+     */
+    public int closingLagSteps() {
+        long stepMs = stepMs();
+        return (int) (1 + (graceMs() + stepMs - 1) / stepMs);
     }
 
     /**

@@ -116,9 +116,9 @@ public final class PipelineLatencyBenchmark {
             }
         });
         long stepMs = ingest.stepMs();
-        // step e closes when the first reading at or after (e + 1) · step + grace arrives: readings fall on step
-        // boundaries (however many per step), so that is the one stamped (e + 1 + ceil(grace / step)) · step
-        long closingLag = 1 + (ingest.graceMs() + stepMs - 1) / stepMs;
+        // readings fall on step boundaries (however many per step), so step e closes at the one stamped
+        // (e + closing lag) · step
+        long closingLag = ingest.closingLagSteps();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> delivered = new ArrayList<>();
         AtomicBoolean measuring = new AtomicBoolean(false);

@@ -206,7 +206,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     /** Steps each sensor needs before its first sequence: a full window, then its last step's grace. */
     static int firstWindowSteps(IngestConfig c) {
-        return c.window() + (int) Math.ceil((double) c.graceMs() / c.stepMs()) + 1;
+        return c.window() + c.closingLagSteps();
     }
 
     /**
