@@ -10,6 +10,7 @@ import java.util.Properties;
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -169,6 +170,7 @@ public record IngestConfig(
         TransactionalBatching.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
+        StaticMembership.apply(p);
         return p;
     }
 

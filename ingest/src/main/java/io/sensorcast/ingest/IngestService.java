@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.StreamsReadiness;
 import io.sensorcast.kafka.ClusterReachability;
 import io.sensorcast.kafka.StreamThreadRecovery;
@@ -114,7 +115,7 @@ public final class IngestService implements AutoCloseable {
     public void close(Duration timeout) {
         cluster.close();
         streamsMetrics.close();
-        streams.close(timeout);
+        StaticMembership.leaveGroupAndClose(streams, timeout);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.checkpoint.CheckpointCodec;
@@ -144,12 +145,16 @@ public record ServeConfig(
         }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // the (default, log-and-fail) processing handler covers the checkpoint store too, as in ingest and as
+        // Kafka Streams 5 will do by default
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // the checkpoint topic allows 16 MiB records; the global consumer must be able to fetch them
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), maxCheckpointBytes + 1024 * 1024);
         p.put(StreamsConfig.globalConsumerPrefix("fetch.max.bytes"), maxCheckpointBytes + 1024 * 1024);
         TransactionalBatching.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
+        StaticMembership.apply(p);
         return p;
     }
 

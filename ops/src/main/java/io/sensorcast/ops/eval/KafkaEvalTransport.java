@@ -23,8 +23,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,15 +145,6 @@ public final class KafkaEvalTransport implements EvalTransport {
             throw new IllegalStateException("cannot read the committed offsets of " + groupId + " on Kafka at "
                     + bootstrapServers + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Stops a replay's Streams application and takes it out of its consumer group at once (Kafka Streams otherwise
-     * stays a member until its session times out, and a group with members cannot be deleted).
-     */
-    static void leaveGroupAndClose(KafkaStreams streams) {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
     }
 
     /** Deletes the topics and consumer group of {@code applicationId}; a failure is logged, not thrown (it is cleanup). */

@@ -53,7 +53,6 @@ public final class KafkaIngestReplay implements IngestReplay {
                 long deadLetters = kafka.readCommitted(c.deadLetterTopic()).size();
                 return new Result(sequences, deadLetters);
             } finally {
-                KafkaEvalTransport.leaveGroupAndClose(ingest.streams());
                 ingest.close();
                 kafka.deleteResources(app);
             }

@@ -141,7 +141,6 @@ public final class KafkaServeReplay extends ServeReplay {
         try {
             producer.close();
             forecasts.close();
-            KafkaEvalTransport.leaveGroupAndClose(service.streams());
             service.close();
         } finally {
             kafka.deleteResources(config.applicationId());
