@@ -27,7 +27,7 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>applicationId</td><td>{@code sensorcast-ingest}</td><td>Kafka Streams application id (consumer group, internal topic prefix)</td></tr>
  * <tr><td>readingsTopic / sequencesTopic / deadLetterTopic</td><td>{@code sensor-readings} / {@code sensor-sequences} / {@code sensor-readings.dlq}</td><td>DESIGN.md topics</td></tr>
  * <tr><td>step</td><td>1 min</td><td>resampling step; steps are aligned to the epoch (UTC)</td></tr>
- * <tr><td>grace</td><td>2 min</td><td>how long after a step's end (in the sensor's event time) readings for it are still accepted</td></tr>
+ * <tr><td>grace</td><td>2 min</td><td>how long after a step's end (in the sensor's event time) readings for it are still accepted (step + grace under 24 days)</td></tr>
  * <tr><td>maxGapSteps</td><td>5</td><td>gaps of at most this many missing steps are interpolated; longer gaps restart the window</td></tr>
  * <tr><td>window</td><td>96</td><td>W, steps per sequence</td></tr>
  * <tr><td>hop</td><td>1</td><td>steps between two sequences of one sensor</td></tr>
@@ -92,6 +92,8 @@ public record IngestConfig(
         Objects.requireNonNull(processingGuarantee, "processingGuarantee");
         require(step != null && step.toMillis() > 0, "step must be at least 1 ms, got " + step);
         require(grace != null && !grace.isNegative(), "grace must not be negative, got " + grace);
+        // the open steps store each reading's distance behind the sensor's stream time as an int (SensorState)
+        require(step.plus(grace).toMillis() < Integer.MAX_VALUE, "step + grace must be under 24 days, got " + step.plus(grace));
         require(maxGapSteps >= 0, "maxGapSteps must be >= 0, got " + maxGapSteps);
         require(window >= 1, "window must be >= 1, got " + window);
         require(hop >= 1, "hop must be >= 1, got " + hop);

@@ -6,6 +6,7 @@ import io.sensorcast.ingest.internals.DeadLetterWriter;
 import io.sensorcast.ingest.internals.Ingested;
 import io.sensorcast.ingest.internals.ParseProcessor;
 import io.sensorcast.ingest.internals.SensorProcessor;
+import io.sensorcast.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -62,12 +63,16 @@ import org.apache.kafka.streams.state.Stores;
  * <h2>Shape</h2>
  * Readings are read as raw bytes (so the DLQ gets them unchanged) and parsed by {@link ReadingParser}. Records whose
  * key is not the sensor id (null key, or a key that differs from {@code sensor}) go through the internal topic
- * {@code <application.id>-ingest-readings-by-sensor-repartition} so each sensor's state lives in one task; the
- * state store is {@code ingest-sensor-state} (RocksDB, changelog {@code <application.id>-ingest-sensor-state-changelog}).
+ * {@code <application.id>-ingest-readings-by-sensor-repartition} so each sensor's state lives in one task. The state
+ * is in two RocksDB stores with changelogs ({@code <application.id>-<store>-changelog}): {@code ingest-sensor-state}
+ * holds each sensor's window and statistics, written when a step closes, and {@code ingest-sensor-open-steps} its
+ * open steps and stream time, written at every reading.
  */
 public final class IngestTopology {
-    /** The per-sensor state store. */
+    /** The per-sensor store of windows and statistics (it held the open steps too before they got their own). */
     public static final String STATE_STORE = "ingest-sensor-state";
+    /** The per-sensor store of open steps and stream time. */
+    public static final String OPEN_STEPS_STORE = "ingest-sensor-open-steps";
     /** Base name of the re-partition topic for records not keyed by their sensor. */
     public static final String REPARTITION = "ingest-readings-by-sensor";
 
@@ -78,8 +83,10 @@ public final class IngestTopology {
         IngestMetrics metrics = new IngestMetrics(registry);
         ReadingParser parser = new ReadingParser(config);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+        for (String store : new String[] {STATE_STORE, OPEN_STEPS_STORE}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()));
+        }
 
         KStream<String, Ingested> parsed = builder
                 .stream(config.readingsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-readings"))
@@ -95,7 +102,8 @@ public final class IngestTopology {
 
         KStream<String, Ingested> resampled = routes.get("ingest-parsed-keyed")
                 .merge(rekeyed, Named.as("ingest-merge-readings"))
-                .process(() -> new SensorProcessor(config, metrics, STATE_STORE), Named.as("ingest-resample"), STATE_STORE);
+                .process(() -> new SensorProcessor(config, metrics, STATE_STORE, OPEN_STEPS_STORE), Named.as("ingest-resample"),
+                        STATE_STORE, OPEN_STEPS_STORE);
 
         var outputs = resampled.split(Named.as("ingest-resampled-"))
                 .branch((k, v) -> v instanceof Ingested.DeadLetter, Branched.as("late"))

@@ -332,7 +332,7 @@ class IngestTopologyTest {
         String description = IngestTopology.build(IngestConfig.defaults(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
                 .describe().toString();
 
-        assertTrue(description.contains("stores: [ingest-sensor-state]"), description);
+        assertTrue(description.contains("stores: [ingest-sensor-open-steps, ingest-sensor-state]"), description);
         assertTrue(description.contains("ingest-readings-by-sensor-repartition"), description);
         assertTrue(description.contains("Processor: ingest-parse"), description);
         assertTrue(description.contains("Processor: ingest-resample"), description);

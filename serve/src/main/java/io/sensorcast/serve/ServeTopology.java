@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sensorcast.ingest.SensorSequenceJson;
+import io.sensorcast.kafka.Topics;
 import io.sensorcast.model.checkpoint.CheckpointVerifier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -57,9 +58,11 @@ public final class ServeTopology {
                 () -> new ForecastProcessor(config, models, metrics, clock, PENDING_STORE, LEDGER_STORE),
                 "serve-sequences-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), "serve-forecaster");
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()),
+                "serve-forecaster");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), "serve-forecaster");
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()),
+                "serve-forecaster");
         topology.addSink("serve-forecasts-sink", config.forecastsTopic(), Serdes.String().serializer(),
                 Forecast.serde().serializer(), "serve-forecaster");
         return topology;

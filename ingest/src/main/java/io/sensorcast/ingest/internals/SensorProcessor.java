@@ -14,9 +14,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Resampling, gaps, statistics and windows per sensor, on the {@code ingest-sensor-state} store.
+ * Resampling, gaps, statistics and windows per sensor, on two stores: each sensor's window (written when a step
+ * closes) and its open steps (written at every accepted reading); see {@link SensorState}.
  *
- * <p>The store is the truth and every change is written to it. Beside it the processor keeps the decoded states it
+ * <p>The stores are the truth and every change is written to them. Beside it the processor keeps the decoded states it
  * wrote last (a bounded LRU), so a sensor's next reading does not decode its window again. That copy is safe
  * because this processor is the store's only writer and Kafka Streams calls {@link #init} again whenever it
  * re-initialises the task's state (after a rebalance or an aborted exactly-once transaction), which clears it.
@@ -24,23 +25,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class SensorProcessor implements Processor<String, Ingested, String, Ingested> {
     private final IngestConfig config;
     private final IngestMetrics metrics;
-    private final String storeName;
+    private final String windowStoreName;
+    private final String openStepsStoreName;
     private final int decodedCacheEntries;
     private ProcessorContext<String, Ingested> context;
-    private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, byte[]> windows;
+    private KeyValueStore<String, byte[]> openSteps;
     private Map<String, SensorState> decoded;
 
-    public SensorProcessor(IngestConfig config, IngestMetrics metrics, String storeName) {
+    public SensorProcessor(IngestConfig config, IngestMetrics metrics, String windowStoreName, String openStepsStoreName) {
         this.config = config;
         this.metrics = metrics;
-        this.storeName = storeName;
+        this.windowStoreName = windowStoreName;
+        this.openStepsStoreName = openStepsStoreName;
         this.decodedCacheEntries = config.decodedStateCacheEntries();
     }
 
     @Override
     public void init(ProcessorContext<String, Ingested> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
+        this.windows = context.getStateStore(windowStoreName);
+        this.openSteps = context.getStateStore(openStepsStoreName);
         this.decoded = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, SensorState> eldest) {
@@ -59,8 +64,7 @@ public final class SensorProcessor implements Processor<String, Ingested, String
         Ingested.Accepted a = (Ingested.Accepted) record.value();
         SensorState state = decoded.get(a.sensor());
         if (state == null) {
-            byte[] stored = store.get(a.sensor());
-            state = stored == null ? new SensorState(config.window()) : SensorState.fromBytes(stored, config.window());
+            state = SensorState.fromBytes(windows.get(a.sensor()), openSteps.get(a.sensor()), config.window());
         }
         long streamTimeBefore = state.streamTime();
         SensorState.Outcome outcome = state.add(a.sensor(), a.ts(), a.value(), a.arrivedAt(), config, s -> {
@@ -70,7 +74,10 @@ public final class SensorProcessor implements Processor<String, Ingested, String
         });
         switch (outcome) {
             case ACCEPTED -> {
-                store.put(a.sensor(), state.toBytes());
+                openSteps.put(a.sensor(), state.openStepsBytes());
+                if (state.takeWindowChanged()) {
+                    windows.put(a.sensor(), state.windowBytes());
+                }
                 if (decodedCacheEntries > 0) {
                     decoded.put(a.sensor(), state);
                 }

@@ -10,14 +10,20 @@ import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.SensorSequence;
 
 /**
- * Everything ingest remembers about one sensor, stored as one value in the {@code ingest-sensor-state} store:
- * its stream time, its open steps (sum, count, the timestamps seen, for duplicates), the last W closed steps
- * (raw step means and observed flags) and its running statistics. See {@link io.sensorcast.ingest.IngestTopology}
- * for the rules; this class implements them for one sensor, with no Kafka in sight.
+ * Everything ingest remembers about one sensor: its stream time and open steps (sum, count, the timestamps seen, for
+ * duplicates), and its window: the last W closed steps (raw step means and observed flags) and running statistics.
+ * See {@link io.sensorcast.ingest.IngestTopology} for the rules; this class implements them for one sensor, with no
+ * Kafka in sight.
+ *
+ * <p>It is stored as two values ({@link #openStepsBytes()}, {@link #windowBytes()}) because they change at different
+ * rates: every reading changes the open steps (tens of bytes), only a closing step changes the window (~600 bytes at
+ * W = 96). A sensor that reads ten times per step so writes one window per step instead of ten.
  */
 public final class SensorState {
-    // 2 dropped each open step's arrival time (format 1); both are read
-    private static final byte FORMAT = 2;
+    // formats 1 and 2 were one value holding the open steps too (1 also kept each open step's arrival time); both
+    // are still read, as the window value, so a store written before the split carries on
+    private static final byte WINDOW_FORMAT = 3;
+    private static final byte OPEN_STEPS_FORMAT = 1;
     private static final long NONE = Long.MIN_VALUE;
 
     /** Outcome of {@link #add}. */
@@ -34,6 +40,7 @@ public final class SensorState {
     private double lastValue;       // its raw mean (double, for interpolation)
     private long lastArrivedAt;
     private final RunningStats stats;
+    private boolean windowChanged;
 
     private static final class OpenStep {
         final long index;
@@ -61,6 +68,13 @@ public final class SensorState {
 
     public long streamTime() {
         return streamTime;
+    }
+
+    /** Whether the window (closed steps, statistics) changed since the last call, i.e. needs storing again. */
+    public boolean takeWindowChanged() {
+        boolean changed = windowChanged;
+        windowChanged = false;
+        return changed;
     }
 
     /**
@@ -112,6 +126,7 @@ public final class SensorState {
         long stepMs = c.stepMs();
         while (!open.isEmpty() && (open.get(0).index + 1) * stepMs + c.graceMs() <= streamTime) {
             OpenStep s = open.remove(0);
+            windowChanged = true;
             double mean = s.sum / s.count;
             if (lastStep != NONE) {
                 long gap = s.index - lastStep - 1;
@@ -166,21 +181,34 @@ public final class SensorState {
         return new SensorSequence(sensor, lastStep * c.stepMs(), c.stepMs(), normalised, observed.clone(), mean, std, lastArrivedAt);
     }
 
-    // --- binary form (store value) ---
+    // --- binary form: two store values ---
 
-    public byte[] toBytes() {
-        int openBytes = 0;
+    /**
+     * The open steps and stream time: {@code [format 1][stream time][count]{index, sum, count, (stream time − seen
+     * ts) as int…}}. A reading in an open step is less than step + grace behind the stream time, which the
+     * configuration keeps under 2^31 ms, so an int holds it: half the bytes of a timestamp, in the value written
+     * at every reading.
+     */
+    public byte[] openStepsBytes() {
+        int bytes = 1 + 8 + 4;
         for (OpenStep s : open) {
-            openBytes += 8 + 8 + 4 + 8 * s.count;
+            bytes += 8 + 8 + 4 + 4 * s.count;
         }
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 + 4 + openBytes + 4 + 8 + 8 + 8 + 8 + 24 + size * 5);
-        b.put(FORMAT).putInt(values.length).putLong(streamTime).putInt(open.size());
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        b.put(OPEN_STEPS_FORMAT).putLong(streamTime).putInt(open.size());
         for (OpenStep s : open) {
             b.putLong(s.index).putDouble(s.sum).putInt(s.count);
             for (int i = 0; i < s.count; i++) {
-                b.putLong(s.seen[i]);
+                b.putInt(Math.toIntExact(streamTime - s.seen[i]));
             }
         }
+        return b.array();
+    }
+
+    /** The window and statistics: {@code [format 3][W][size][appended][last step, value, arrival][stats][values][observed]}. */
+    public byte[] windowBytes() {
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 4 + 8 + 8 + 8 + 8 + 24 + size * 5);
+        b.put(WINDOW_FORMAT).putInt(values.length);
         b.putInt(size).putLong(appended).putLong(lastStep).putDouble(lastValue).putLong(lastArrivedAt);
         b.putDouble(stats.weight()).putDouble(stats.mean()).putDouble(stats.m2());
         b.asFloatBuffer().put(values, 0, size);
@@ -189,30 +217,74 @@ public final class SensorState {
         return b.array();
     }
 
-    /** Reads a stored state; a window size different from {@code window} (a reconfigured W) keeps the newest steps. */
-    public static SensorState fromBytes(byte[] bytes, int window) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        byte format = b.get();
-        if (format != FORMAT && format != 1) {
-            throw new IllegalStateException("unknown sensor state format " + format);
+    /**
+     * Reads a sensor's stored state; either value may be absent (null). A window value in format 1 or 2 also holds
+     * open steps, which a stored open-steps value supersedes; such a state reports its window changed, so it is
+     * rewritten in the current format. A window size different from {@code window} (a reconfigured W) keeps the
+     * newest steps.
+     */
+    public static SensorState fromBytes(byte[] windowValue, byte[] openStepsValue, int window) {
+        SensorState s;
+        if (windowValue == null) {
+            s = new SensorState(window);
+        } else {
+            ByteBuffer b = ByteBuffer.wrap(windowValue);
+            byte format = b.get();
+            if (format != WINDOW_FORMAT && format != 2 && format != 1) {
+                throw new IllegalStateException("unknown sensor state format " + format);
+            }
+            b.getInt(); // stored window size
+            List<OpenStep> open = new ArrayList<>();
+            long streamTime = format == WINDOW_FORMAT ? NONE : readLegacyOpenSteps(b, format == 1, open);
+            s = readWindow(b, window);
+            s.streamTime = streamTime;
+            s.open.addAll(open);
+            s.windowChanged = format != WINDOW_FORMAT;
         }
-        b.getInt(); // stored window size
+        if (openStepsValue != null) {
+            ByteBuffer b = ByteBuffer.wrap(openStepsValue);
+            byte format = b.get();
+            if (format != OPEN_STEPS_FORMAT) {
+                throw new IllegalStateException("unknown open steps format " + format);
+            }
+            s.open.clear();
+            s.streamTime = b.getLong();
+            int openCount = b.getInt();
+            for (int k = 0; k < openCount; k++) {
+                OpenStep step = new OpenStep(b.getLong(), 0);
+                step.sum = b.getDouble();
+                step.count = b.getInt();
+                step.seen = new long[Math.max(2, step.count)];
+                for (int i = 0; i < step.count; i++) {
+                    step.seen[i] = s.streamTime - b.getInt();
+                }
+                s.open.add(step);
+            }
+        }
+        return s;
+    }
+
+    // formats 1 and 2; returns the stream time (format 1 kept an arrival time per open step, skipped here)
+    private static long readLegacyOpenSteps(ByteBuffer b, boolean withArrivalTimes, List<OpenStep> into) {
         long streamTime = b.getLong();
         int openCount = b.getInt();
-        List<OpenStep> open = new ArrayList<>(openCount + 2);
         for (int k = 0; k < openCount; k++) {
             OpenStep s = new OpenStep(b.getLong(), 0);
             s.sum = b.getDouble();
             s.count = b.getInt();
-            if (format == 1) {
+            if (withArrivalTimes) {
                 b.getLong();
             }
             s.seen = new long[Math.max(2, s.count)];
             for (int i = 0; i < s.count; i++) {
                 s.seen[i] = b.getLong();
             }
-            open.add(s);
+            into.add(s);
         }
+        return streamTime;
+    }
+
+    private static SensorState readWindow(ByteBuffer b, int window) {
         int size = b.getInt();
         long appended = b.getLong();
         long lastStep = b.getLong();
@@ -220,8 +292,6 @@ public final class SensorState {
         long lastArrivedAt = b.getLong();
         RunningStats stats = new RunningStats(b.getDouble(), b.getDouble(), b.getDouble());
         SensorState s = new SensorState(window, stats);
-        s.streamTime = streamTime;
-        s.open.addAll(open);
         int skip = Math.max(0, size - window);
         b.position(b.position() + 4 * skip);
         b.asFloatBuffer().get(s.values, 0, size - skip);
