@@ -44,7 +44,9 @@ public final class SensorcastCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
+        // help texts are written as lines of up to ~110 characters; at picocli's default 80 columns they break raggedly
         return new CommandLine(new SensorcastCli())
+                .setUsageHelpWidth(130)
                 .setParameterExceptionHandler(CliErrors::onBadParameter)
                 .setExecutionExceptionHandler(CliErrors::onFailure);
     }

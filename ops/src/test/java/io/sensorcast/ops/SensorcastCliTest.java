@@ -23,6 +23,14 @@ class SensorcastCliTest {
     }
 
     @Test
+    void shouldKeepTheDescriptionLinesAsWrittenInHelp() {
+        CliRun run = CliRun.of("soak", "--help");
+
+        assertTrue(run.out().contains("\nA long run at a fixed reading rate: embedded broker, ingest and serve (stateful inference with a\n"),
+                run.out());
+    }
+
+    @Test
     void shouldListEveryCommandInTheTopLevelHelp() {
         CliRun run = CliRun.of("--help");
         for (String c : new String[] {"demo", "broker", "ingest", "train", "serve", "produce", "consume", "eval", "bench", "lab", "soak"}) {

@@ -172,8 +172,14 @@ public final class SoakCommand implements Callable<Integer> {
                 // samples are due every --sample-every: those due within the warm-up are the first warmUp / sampleEvery
                 int warmUpSamples = (int) Math.min(samples.size(), warmUp.toMillis() / sampleEvery.toMillis());
                 Map<String, Double> slopes = slopes(samples.subList(warmUpSamples, samples.size()));
-                o.printf(Locale.ROOT, "slopes per minute (least squares over the samples after the %s warm-up; ~0 is flat):%n", warmUp);
-                slopes.forEach((k, v) -> o.printf(Locale.ROOT, "  %-28s %+.3f%n", k, v));
+                int fitted = samples.size() - warmUpSamples;
+                if (fitted < 2) {
+                    o.printf(Locale.ROOT, "slopes per minute: none, %d sample(s) after the %s warm-up and a slope needs two"
+                            + " (run longer, or lower --warm-up or --sample-every)%n", fitted, warmUp);
+                } else {
+                    o.printf(Locale.ROOT, "slopes per minute (least squares over the samples after the %s warm-up; ~0 is flat):%n", warmUp);
+                    slopes.forEach((k, v) -> o.printf(Locale.ROOT, "  %-28s %+.3f%n", k, v));
+                }
                 double achieved = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).readingsSent() / (samples.get(samples.size() - 1).minute() * 60);
                 o.printf(Locale.ROOT, "readings/s achieved: %.0f of %d%n", achieved, rate);
                 o.flush();
