@@ -40,6 +40,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
+ * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
+ *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>20 ms</td><td>Streams commit (and, under exactly-once, transaction) interval: sequences
  *     become visible to read-committed consumers (serve, the trainer) only at a commit, so this is a floor under the
  *     reading-to-forecast latency (goal: p99 50 ms); raise it for throughput ({@code bench ingest} uses 1 s)</td></tr>

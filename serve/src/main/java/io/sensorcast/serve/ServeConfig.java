@@ -43,6 +43,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
+ * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
+ *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
  * <tr><td>streamThreads</td><td>2</td><td>stream threads per instance (DL4J runs with one OpenMP thread each). Two, one
  *     per core of the 2-core target, since JSON and Kafka work rather than inference fill a thread: each thread's tasks
