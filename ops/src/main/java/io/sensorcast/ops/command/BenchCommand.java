@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 "producer->consumer passthrough of the same records), train (online training sequences/s per batch size,",
                 "vs the PyTorch peer when /usr/bin/python3 has torch), serve (batched full-window and stateful inference,",
                 "and the serve topology on an embedded broker with p50/p99 latency).",
-                "Examples:  sensorcast bench ingest --out ingest.json    sensorcast bench train --batches 32,256"})
+                "Examples:", "  sensorcast bench ingest --out ingest.json", "  sensorcast bench train --batches 32,256"})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
