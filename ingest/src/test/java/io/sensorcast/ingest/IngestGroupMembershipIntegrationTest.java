@@ -64,14 +64,17 @@ class IngestGroupMembershipIntegrationTest {
         try (TemporaryDirectory state = TemporaryDirectory.create("ingest-membership-");
              KafkaConsumer<byte[], byte[]> sequences = sequenceConsumer()) {
             IngestService crashed = start(config.withStateDir(state.path()));
-            assertEquals(SENSORS, emitStepForEverySensor(sequences, Duration.ofSeconds(60)), "before the crash");
-            // to the group this is a crash: the member stays in it and stops heartbeating
-            crashed.streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
-            crashed.close();
+            try {
+                assertEquals(SENSORS, emitStepForEverySensor(sequences, Duration.ofSeconds(60)), "before the crash");
+                // to the group this is a crash: the member stays in it and stops heartbeating
+                crashed.streams().close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
 
-            try (IngestService restarted = start(config.withStateDir(state.path()))) {
-                assertEquals(SENSORS, emitStepForEverySensor(sequences, WELL_BEFORE_THE_SESSION_EXPIRES),
-                        "sensors with a sequence after the restart");
+                try (IngestService restarted = start(config.withStateDir(state.path()))) {
+                    assertEquals(SENSORS, emitStepForEverySensor(sequences, WELL_BEFORE_THE_SESSION_EXPIRES),
+                            "sensors with a sequence after the restart");
+                }
+            } finally {
+                crashed.close();   // only now: its clean close must not be what lets the restarted one in
             }
         }
     }
