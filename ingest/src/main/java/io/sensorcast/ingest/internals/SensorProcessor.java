@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Resampling, gaps, statistics and windows per sensor, on two stores: each sensor's window (written when a step
  * closes) and its open steps (written at every accepted reading); see {@link SensorState}.
  *
- * <p>The stores are the truth and every change is written to them. Beside it the processor keeps the decoded states it
+ * <p>The stores are the truth and every change is written to them. Beside them the processor keeps the decoded states it
  * wrote last (a bounded LRU), so a sensor's next reading does not decode its window again. That copy is safe
  * because this processor is the store's only writer and Kafka Streams calls {@link #init} again whenever it
  * re-initialises the task's state (after a rebalance or an aborted exactly-once transaction), which clears it.

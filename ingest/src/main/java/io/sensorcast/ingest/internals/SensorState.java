@@ -16,8 +16,8 @@ import io.sensorcast.ingest.SensorSequence;
  * Kafka in sight.
  *
  * <p>It is stored as two values ({@link #openStepsBytes()}, {@link #windowBytes()}) because they change at different
- * rates: every reading changes the open steps (tens of bytes), only a closing step changes the window (~600 bytes at
- * W = 96). A sensor that reads ten times per step so writes one window per step instead of ten.
+ * rates: every reading changes the open steps (~200 bytes with ten readings per step and a 2-minute grace), only a
+ * closing step changes the window (~600 bytes at W = 96). A sensor that reads ten times per step so writes one window per step instead of ten.
  */
 public final class SensorState {
     // formats 1 and 2 were one value holding the open steps too (1 also kept each open step's arrival time); both
@@ -235,7 +235,8 @@ public final class SensorState {
             }
             b.getInt(); // stored window size
             List<OpenStep> open = new ArrayList<>();
-            long streamTime = format == WINDOW_FORMAT ? NONE : readLegacyOpenSteps(b, format == 1, open);
+            long streamTime = format == WINDOW_FORMAT ? NONE
+                    : readOpenSteps(b, format == 1 ? OpenStepsLayout.IN_FORMAT_1 : OpenStepsLayout.IN_FORMAT_2, open);
             s = readWindow(b, window);
             s.streamTime = streamTime;
             s.open.addAll(open);
@@ -248,36 +249,35 @@ public final class SensorState {
                 throw new IllegalStateException("unknown open steps format " + format);
             }
             s.open.clear();
-            s.streamTime = b.getLong();
-            int openCount = b.getInt();
-            for (int k = 0; k < openCount; k++) {
-                OpenStep step = new OpenStep(b.getLong(), 0);
-                step.sum = b.getDouble();
-                step.count = b.getInt();
-                step.seen = new long[Math.max(2, step.count)];
-                for (int i = 0; i < step.count; i++) {
-                    step.seen[i] = s.streamTime - b.getInt();
-                }
-                s.open.add(step);
-            }
+            s.streamTime = readOpenSteps(b, OpenStepsLayout.OWN_VALUE, s.open);
         }
         return s;
     }
 
-    // formats 1 and 2; returns the stream time (format 1 kept an arrival time per open step, skipped here)
-    private static long readLegacyOpenSteps(ByteBuffer b, boolean withArrivalTimes, List<OpenStep> into) {
+    /** Where open steps were stored, and so how their timestamps are written. */
+    private enum OpenStepsLayout {
+        /** inside a format 1 value: timestamps as longs, then each step's arrival time (skipped) */
+        IN_FORMAT_1,
+        /** inside a format 2 value: timestamps as longs */
+        IN_FORMAT_2,
+        /** their own value ({@link #openStepsBytes()}): timestamps as int distances behind the stream time */
+        OWN_VALUE
+    }
+
+    // returns the stream time
+    private static long readOpenSteps(ByteBuffer b, OpenStepsLayout layout, List<OpenStep> into) {
         long streamTime = b.getLong();
         int openCount = b.getInt();
         for (int k = 0; k < openCount; k++) {
             OpenStep s = new OpenStep(b.getLong(), 0);
             s.sum = b.getDouble();
             s.count = b.getInt();
-            if (withArrivalTimes) {
+            if (layout == OpenStepsLayout.IN_FORMAT_1) {
                 b.getLong();
             }
             s.seen = new long[Math.max(2, s.count)];
             for (int i = 0; i < s.count; i++) {
-                s.seen[i] = b.getLong();
+                s.seen[i] = layout == OpenStepsLayout.OWN_VALUE ? streamTime - b.getInt() : b.getLong();
             }
             into.add(s);
         }
