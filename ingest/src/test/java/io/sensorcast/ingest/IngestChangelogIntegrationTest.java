@@ -14,16 +14,13 @@ import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.testing.KafkaCluster;
 import io.sensorcast.kafka.testing.RealKafkaBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.common.config.ConfigResource;
+import io.sensorcast.kafka.testing.TopicConfigs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The state stores' changelogs are created so the log cleaner can compact it early (see {@link Topics#storeChangelogConfigs()}). */
+/** The state stores' changelogs are created so the log cleaner can compact them early (see {@link Topics#storeChangelogConfigs()}). */
 @Tag("integration")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 @ExtendWith(RealKafkaBroker.class)
@@ -34,15 +31,13 @@ class IngestChangelogIntegrationTest {
         IngestConfig config = IngestConfig.defaults().withApplicationId("ingest-changelog-" + suffix)
                 .withTopics("readings-" + suffix, "sequences-" + suffix, "dlq-" + suffix).withTopicPartitions(1);
         try (TemporaryDirectory state = TemporaryDirectory.create("ingest-changelog-");
-             IngestService ingest = IngestService.start(config.withStateDir(state.path()), kafka.bootstrapServers(), new SimpleMeterRegistry());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+             IngestService ingest = IngestService.start(config.withStateDir(state.path()), kafka.bootstrapServers(), new SimpleMeterRegistry())) {
             assertTrue(ingest.awaitRunning(Duration.ofSeconds(60)), "state " + ingest.state());
 
             for (String store : List.of(IngestTopology.STATE_STORE, IngestTopology.OPEN_STEPS_STORE)) {
-                ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, config.applicationId() + "-" + store + "-changelog");
-                Config topic = admin.describeConfigs(List.of(changelog)).all().get(30, TimeUnit.SECONDS).get(changelog);
-                assertEquals("compact", topic.get("cleanup.policy").value(), store);
-                assertEquals(String.valueOf(64 * 1024 * 1024), topic.get("segment.bytes").value(), store);
+                Map<String, String> topic = TopicConfigs.of(kafka.bootstrapServers(), config.applicationId() + "-" + store + "-changelog");
+                assertEquals("compact", topic.get("cleanup.policy"), store);
+                assertEquals(String.valueOf(64 * 1024 * 1024), topic.get("segment.bytes"), store);
             }
         }
     }

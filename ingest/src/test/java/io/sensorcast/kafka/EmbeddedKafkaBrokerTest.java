@@ -11,16 +11,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import io.sensorcast.kafka.testing.TopicConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
@@ -53,11 +52,10 @@ class EmbeddedKafkaBrokerTest {
             assertEquals(Topics.all(3).stream().map(TopicSpec::name).sorted().toList(), created.stream().sorted().toList());
             assertEquals(List.of(), TopicAdministrator.ensureTopics(broker.bootstrapServers(), Topics.all(3), Duration.ofSeconds(30)));
 
+            Map<String, String> checkpoints = TopicConfigs.of(broker.bootstrapServers(), Topics.CHECKPOINTS);
+            assertEquals("compact", checkpoints.get("cleanup.policy"));
+            assertEquals(String.valueOf(Topics.CHECKPOINT_MAX_MESSAGE_BYTES), checkpoints.get("max.message.bytes"));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-                ConfigResource checkpoints = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS);
-                Config config = admin.describeConfigs(Set.of(checkpoints)).all().get().get(checkpoints);
-                assertEquals("compact", config.get("cleanup.policy").value());
-                assertEquals(String.valueOf(Topics.CHECKPOINT_MAX_MESSAGE_BYTES), config.get("max.message.bytes").value());
                 assertEquals(3, admin.describeTopics(Set.of(Topics.SEQUENCES)).allTopicNames().get()
                         .get(Topics.SEQUENCES).partitions().size());
             }

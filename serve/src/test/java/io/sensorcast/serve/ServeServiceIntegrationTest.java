@@ -25,16 +25,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.SensorSequenceJson;
 import io.sensorcast.kafka.testing.KafkaCluster;
 import io.sensorcast.kafka.testing.RealKafkaBroker;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
+import io.sensorcast.kafka.testing.TopicConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -117,15 +114,13 @@ class ServeServiceIntegrationTest {
         ServeConfig config = ServeDriver.CONFIG.withApplicationId("serve-changelog-" + suffix)
                 .withTopics("sequences-" + suffix, "checkpoints-" + suffix, "forecasts-" + suffix)
                 .withTopicPartitions(1).withStateDir(Files.createTempDirectory("serve-changelog-"));
-        try (ServeService serve = ServeService.start(config, kafka.bootstrapServers(), new SimpleMeterRegistry());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        try (ServeService serve = ServeService.start(config, kafka.bootstrapServers(), new SimpleMeterRegistry())) {
             assertTrue(serve.awaitRunning(Duration.ofSeconds(60)), "serve reached RUNNING");
 
             for (String store : List.of(ServeTopology.PENDING_STORE, ServeTopology.LEDGER_STORE)) {
-                ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC, config.applicationId() + "-" + store + "-changelog");
-                Config topic = admin.describeConfigs(List.of(changelog)).all().get(30, TimeUnit.SECONDS).get(changelog);
-                assertEquals("compact", topic.get("cleanup.policy").value(), store);
-                assertEquals(String.valueOf(64 * 1024 * 1024), topic.get("segment.bytes").value(), store);
+                Map<String, String> topic = TopicConfigs.of(kafka.bootstrapServers(), config.applicationId() + "-" + store + "-changelog");
+                assertEquals("compact", topic.get("cleanup.policy"), store);
+                assertEquals(String.valueOf(64 * 1024 * 1024), topic.get("segment.bytes"), store);
             }
         }
     }
