@@ -37,9 +37,8 @@ final class PredictionInterval {
         float[] out = new float[horizon];
         double sigma = Double.NaN;
         for (int k = 0; k < horizon; k++) {
-            float[] residuals = ledger.residuals(k);
-            if (residuals.length >= minResiduals) {
-                out[k] = (float) absQuantile(residuals, level);
+            if (ledger.residualCount(k) >= minResiduals) {
+                out[k] = ledger.absQuantile(k, level);
             } else {
                 if (Double.isNaN(sigma)) {
                     sigma = rmsFirstDifference(window);
@@ -48,53 +47,6 @@ final class PredictionInterval {
             }
         }
         return out;
-    }
-
-    /**
-     * The {@code level}-quantile of |x| (the smallest value with at least {@code level} of the sample at or below it).
-     * Quickselect, not a sort: it runs for every horizon step of every forecast (24 × 10,000 a second at full load).
-     */
-    static double absQuantile(float[] x, double level) {
-        double[] a = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            a[i] = Math.abs(x[i]);
-        }
-        int idx = Math.max(0, Math.min(a.length - 1, (int) Math.ceil(level * a.length) - 1));
-        return select(a, idx);
-    }
-
-    /** The {@code k}-th smallest of {@code a} (0-based); reorders {@code a}. Hoare's selection, middle pivot. */
-    private static double select(double[] a, int k) {
-        int lo = 0;
-        int hi = a.length - 1;
-        while (lo < hi) {
-            double pivot = a[(lo + hi) >>> 1];
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    double t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (k <= j) {
-                hi = j;
-            } else if (k >= i) {
-                lo = i;
-            } else {
-                return a[k];
-            }
-        }
-        return a[k];
     }
 
     static double rmsFirstDifference(float[] v) {

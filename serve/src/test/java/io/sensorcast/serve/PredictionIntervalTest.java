@@ -48,24 +48,47 @@ class PredictionIntervalTest {
         assertArrayEquals(new float[] {-0.25f}, copy.residuals(0));   // (0.5 − 1) / std 2
     }
 
-    @org.junit.jupiter.api.Test
-    void shouldSelectTheSameQuantileAsSortingWould() {
+    @Test
+    void shouldTakeQuantileOfOnlyTheLastResidualWindowWhenTheRingOverwritesOldResiduals() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(11);
-        for (int trial = 0; trial < 2_000; trial++) {
-            float[] x = new float[1 + r.nextInt(150)];
-            for (int i = 0; i < x.length; i++) {
-                // ties and repeats too: the residual ring holds rounded floats
-                x[i] = r.nextInt(4) == 0 ? (float) r.nextInt(5) : (float) r.nextGaussian();
+        int window = 7;
+        SensorLedger ledger = new SensorLedger(1, window);
+        java.util.ArrayDeque<Float> last = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 2_000; i++) {
+            // ties and repeats too: the ring holds rounded floats
+            float actual = r.nextInt(4) == 0 ? (float) (r.nextInt(5) - 2) : (float) r.nextGaussian();
+            ledger.add(new SensorLedger.Pending(i, 1, "m", 1.0, new float[] {0f}, new float[] {0f}));
+            ledger.score(i + 1, 1, new float[] {actual}, new byte[] {1}, 0.0, 1.0, (m, k, e, c) -> { });
+            last.addLast(Math.abs(actual));
+            if (last.size() > window) {
+                last.removeFirst();
             }
             double level = r.nextDouble();
-            double[] sorted = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                sorted[i] = Math.abs(x[i]);
+            float[] sorted = new float[last.size()];
+            int j = 0;
+            for (float v : last) {
+                sorted[j++] = v;
             }
             java.util.Arrays.sort(sorted);
-            double expected = sorted[Math.max(0, Math.min(x.length - 1, (int) Math.ceil(level * x.length) - 1))];
-            org.junit.jupiter.api.Assertions.assertEquals(expected, PredictionInterval.absQuantile(x, level),
-                    "trial " + trial + ", n " + x.length + ", level " + level);
+            float expected = sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(level * sorted.length) - 1))];
+            assertEquals(expected, ledger.absQuantile(0, level), "residual " + i + ", level " + level);
         }
+    }
+
+    @Test
+    void shouldKeepQuantilesWhenLedgerIsEncodedAndDecoded() {
+        SensorLedger ledger = new SensorLedger(1, 4);
+        float[] actuals = {3f, -1f, 2f, -5f, 4f, 0.5f};
+        for (int i = 0; i < actuals.length; i++) {
+            ledger.add(new SensorLedger.Pending(i, 1, "m", 1.0, new float[] {0f}, new float[] {0f}));
+            ledger.score(i + 1, 1, new float[] {actuals[i]}, new byte[] {1}, 0.0, 1.0, (m, k, e, c) -> { });
+        }
+        SensorLedger copy = SensorLedger.decode(ledger.encode(), 1, 4);
+        // the last four |residuals| are 2, 5, 4, 0.5
+        for (double level : new double[] {0.1, 0.5, 0.8, 1.0}) {
+            assertEquals(ledger.absQuantile(0, level), copy.absQuantile(0, level), "level " + level);
+        }
+        assertEquals(4f, copy.absQuantile(0, 0.75));
+        assertEquals(0.5f, copy.absQuantile(0, 0.1));
     }
 }
