@@ -28,8 +28,9 @@ final class SensorLedger {
     private final int[] next;
     /**
      * Per horizon step, the first {@code counts[k]} entries are the |residuals| in ascending order, kept as residuals
-     * come and go, so an interval quantile is an array read: re-selecting it from the ring cost a tenth of a serve
-     * thread (24 selections per forecast). Memory only; rebuilt from the ring on decode.
+     * come and go, so an interval quantile is an array read instead of a selection over a copy of the ring for each
+     * of the 24 horizon steps of every forecast (scoring, intervals and ledger update together: 8.2–13.1 → 4.5–4.8 µs
+     * per forecast, 3,000 sensors, one thread). Memory only; rebuilt from the ring on decode.
      */
     private final float[][] sortedAbs;
 

@@ -103,13 +103,13 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Runs of serve's saturation measurement in one JVM (see {@link #serve}). */
+    static final int SATURATION_RUNS = 3;
+
     /**
      * Forecasting on the real code: full-window inference batched across sensors, the stateful one-step path, and the
      * whole pipeline (ingest and serve on an embedded broker) at 10,000 readings/s with its latency percentiles.
      */
-    /** Runs of serve's saturation measurement in one JVM (see {@link #serve}). */
-    static final int SATURATION_RUNS = 3;
-
     private List<Map<String, Object>> serve(PrintWriter o) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         ModelConfig model = ModelConfig.defaults();
