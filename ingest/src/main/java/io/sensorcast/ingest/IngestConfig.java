@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Properties;
 
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
+import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
@@ -38,6 +39,9 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>maxAbsValue</td><td>1e12</td><td>a finite value with a larger magnitude is {@code value_out_of_range}</td></tr>
  * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}; under exactly-once the
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
+ * <tr><td>enable.transactional.statestores</td><td>true under exactly-once</td><td>a store's writes reach RocksDB only when
+ *     their transaction commits, so a killed instance restarts from its local state instead of rebuilding it
+ *     ({@link CrashSafeStateStores})</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
@@ -172,6 +176,7 @@ public record IngestConfig(
         // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
         TransactionalBatching.apply(p, processingGuarantee);
+        CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import io.sensorcast.kafka.Topics;
+import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
@@ -41,6 +42,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * <tr><td>maxWait</td><td>10 ms</td><td>wall-clock time after which a partial batch is forecast (part of the latency budget)</td></tr>
  * <tr><td>processingGuarantee</td><td>{@code exactly_once_v2}</td><td>or {@code at_least_once}; under exactly-once the
  *     producer batches up to {@link TransactionalBatching#BATCH_BYTES} (nothing is visible before the commit)</td></tr>
+ * <tr><td>enable.transactional.statestores</td><td>true under exactly-once</td><td>a store's writes reach RocksDB only when
+ *     their transaction commits, so a killed instance restarts from its local state instead of rebuilding it
+ *     ({@link CrashSafeStateStores})</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
@@ -154,6 +158,7 @@ public record ServeConfig(
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), maxCheckpointBytes + 1024 * 1024);
         p.put(StreamsConfig.globalConsumerPrefix("fetch.max.bytes"), maxCheckpointBytes + 1024 * 1024);
         TransactionalBatching.apply(p, processingGuarantee);
+        CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);

@@ -72,10 +72,13 @@ public final class IngestCommand implements Callable<Integer> {
         IngestConfig cfg = ingestConfig(settings).withStreamsOverrides(connection.clientSettings());
 
         PrometheusMeterRegistry registry = Telemetry.registry("ingest");
+        StopSignal stop = StopSignal.onShutdown();
         try (IngestService service = IngestService.start(cfg, connection.bootstrapServers(), registry)) {
-            return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
+            return StreamsServiceRun.untilStopped(stop, spec, metrics, DEFAULT_METRICS_PORT, registry, "ingest", service::state,
                     () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s -> %s (step %s, window %d)", cfg.readingsTopic(), cfg.sequencesTopic(), cfg.step(), cfg.window()));
+        } finally {
+            stop.finished(); // only now: the service above is closed
         }
     }
 

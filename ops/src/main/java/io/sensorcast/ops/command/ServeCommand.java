@@ -82,10 +82,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
 
         PrometheusMeterRegistry registry = Telemetry.registry("serve");
+        StopSignal stop = StopSignal.onShutdown();
         try (ServeService service = ServeService.start(cfg, connection.bootstrapServers(), registry)) {
-            return StreamsServiceRun.untilStopped(spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
+            return StreamsServiceRun.untilStopped(stop, spec, metrics, DEFAULT_METRICS_PORT, registry, "serve", service::state,
                     () -> MetricsServer.Readiness.of(service.isReady(), service.readinessState()),
                     String.format("%s + %s -> %s", cfg.sequencesTopic(), cfg.checkpointsTopic(), cfg.forecastsTopic()));
+        } finally {
+            stop.finished(); // only now: the service above is closed
         }
     }
 

@@ -11,6 +11,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The life of a Kafka Streams service command (ingest, serve): /metrics and /health beside it, one banner line, then
  * wait for Ctrl-C — or fail in one line if Kafka Streams stops by itself (e.g. a fatal error puts it in ERROR).
+ *
+ * <p>The caller owns the {@link StopSignal} and calls {@link StopSignal#finished()} only after it has closed the
+ * service: the JVM exits as soon as the signal says finished, and a Kafka Streams client cut off inside
+ * {@code close()} writes no state checkpoints, so under exactly-once the next start wipes and rebuilds its stores.
  */
 final class StreamsServiceRun {
     private StreamsServiceRun() {
@@ -20,10 +24,9 @@ final class StreamsServiceRun {
      * @param state     the Kafka Streams state: the command fails once it is neither running nor rebalancing
      * @param readiness what {@code /health} reports (the service's own check: processing and the cluster answering)
      */
-    static int untilStopped(CommandSpec spec, MetricsOptions metrics, int defaultPort, PrometheusMeterRegistry registry,
-                            String name, Supplier<KafkaStreams.State> state, Supplier<MetricsServer.Readiness> readiness,
-                            String banner) throws Exception {
-        StopSignal stop = StopSignal.onShutdown();
+    static int untilStopped(StopSignal stop, CommandSpec spec, MetricsOptions metrics, int defaultPort,
+                            PrometheusMeterRegistry registry, String name, Supplier<KafkaStreams.State> state,
+                            Supplier<MetricsServer.Readiness> readiness, String banner) throws Exception {
         try (MetricsServer http = MetricsServer.start(metrics.address(), metrics.port(defaultPort), registry, Map.of(name, readiness))) {
             spec.commandLine().getOut().printf("%s: %s; metrics at http://%s:%d/metrics. Ctrl-C stops it.%n",
                     name, banner, metrics.address(), http.port());
@@ -35,8 +38,6 @@ final class StreamsServiceRun {
                 }
             }
             return 0;
-        } finally {
-            stop.finished();
         }
     }
 }

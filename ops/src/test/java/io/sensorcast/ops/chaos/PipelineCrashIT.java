@@ -4,6 +4,7 @@ import static io.sensorcast.ops.chaos.ChaosPipeline.Service.INGEST;
 import static io.sensorcast.ops.chaos.ChaosPipeline.Service.SERVE;
 import static io.sensorcast.ops.chaos.ChaosPipeline.Service.TRAIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -97,6 +98,7 @@ class PipelineCrashIT {
     @Order(1)
     void shouldForecastEverySequenceExactlyOnceWhenServeIsKilledMidStream() {
         Duration recovery = killMidStreamAndRestart(SERVE);
+        assertKeptItsLocalState(SERVE);
 
         TopicAudit a = assertExactlyOnce(SERVE, recovery);
         long persistenceSinceModel = a.forecastList().stream()
@@ -109,6 +111,7 @@ class PipelineCrashIT {
     @Order(2)
     void shouldEmitEverySequenceExactlyOnceWhenIngestIsKilledMidStream() {
         Duration recovery = killMidStreamAndRestart(INGEST);
+        assertKeptItsLocalState(INGEST);
 
         assertExactlyOnce(INGEST, recovery);
     }
@@ -182,7 +185,7 @@ class PipelineCrashIT {
         }, "a checkpoint after the outage\n" + pipeline.service(TRAIN).tail());
         awaitCaughtUp(Duration.ofMinutes(2));
 
-        TopicAudit a = assertExactlyOnce(null, recovery);
+        TopicAudit a = assertExactlyOnce("broker restart", recovery);
         List<Long> versions = a.checkpointVersions();
         for (int i = 1; i < versions.size(); i++) {
             assertTrue(versions.get(i) > versions.get(i - 1), "checkpoint versions strictly increase: " + versions);
@@ -196,11 +199,58 @@ class PipelineCrashIT {
                 metric(TRAIN, "sensorcast_trainer_loop_restarts_total"), versions);
     }
 
+    @Test
+    @Order(5)
+    void shouldRestartFromItsLocalStateWithNothingLostWhenIngestIsStoppedMidStream() {
+        assertRestartsFromLocalStateAfterStop(INGEST);
+    }
+
+    @Test
+    @Order(6)
+    void shouldRestartFromItsLocalStateWithNothingLostWhenServeIsStoppedMidStream() {
+        assertRestartsFromLocalStateAfterStop(SERVE);
+    }
+
+    /**
+     * Ctrl-C (SIGTERM) mid-stream, then a restart: the service closes Kafka Streams before its JVM exits, so its stores
+     * keep their committed offsets and the restart neither finds them corrupted nor rebuilds them from the changelog.
+     */
+    private void assertRestartsFromLocalStateAfterStop(Service service) {
+        CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> feed.feed(STEPS_PER_FAULT, PAUSE_MS));
+        sleep(STEPS_PER_FAULT * PAUSE_MS / 2);
+        long t0 = System.nanoTime();
+        pipeline.service(service).stop();
+        Duration stopped = Duration.ofNanos(System.nanoTime() - t0);
+        String stoppedLog = lastStart(service);
+        pipeline.service(service).start();
+        feeding.join();
+        awaitCaughtUp(Duration.ofMinutes(5));
+        Duration recovery = Duration.ofNanos(System.nanoTime() - t0);
+
+        assertTrue(stoppedLog.contains("state PENDING_SHUTDOWN -> NOT_RUNNING"),
+                "Kafka Streams closed before the JVM exited\n" + pipeline.service(service).tail());
+        assertFalse(lastStart(service).contains("are corrupted"),
+                "the restart found its stores corrupted and rebuilt them\n" + pipeline.service(service).tail());
+        assertExactlyOnce("stop (SIGTERM) " + service.name().toLowerCase(java.util.Locale.ROOT), recovery);
+        System.out.printf("chaos stop %s (SIGTERM): exited in %.1f s, restarted and caught up in %.1f s%n",
+                service.name().toLowerCase(java.util.Locale.ROOT), stopped.toMillis() / 1000.0, recovery.toMillis() / 1000.0);
+    }
+
     /** The sum of a counter's samples in the service's scrape, or "none" when it is not there. */
     private String metric(Service s, String name) {
         return pipeline.scrape(s).lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .reduce(Double::sum).map(v -> String.valueOf(v.longValue())).orElse("none");
+    }
+
+    /**
+     * Under exactly-once Kafka Streams wipes a store that may hold uncommitted writes and rebuilds it from its
+     * changelog; with transactional state stores a killed service's stores hold committed writes only, so the
+     * restart keeps them and replays just the changelog's tail.
+     */
+    private void assertKeptItsLocalState(Service service) {
+        assertFalse(lastStart(service).contains("bootstrap from scratch"),
+                "the restart wiped its stores and rebuilt them from the changelogs\n" + pipeline.service(service).tail());
     }
 
     /** Feeds a burst, kills the service half-way (kill -9), starts it again; returns the time to catch up after the restart. */
@@ -226,13 +276,16 @@ class PipelineCrashIT {
         return last[0];
     }
 
-    private TopicAudit assertExactlyOnce(Service faulted, Duration recovery) {
+    private TopicAudit assertExactlyOnce(Service killed, Duration recovery) {
+        return assertExactlyOnce("kill -9 " + killed.name().toLowerCase(java.util.Locale.ROOT), recovery);
+    }
+
+    private TopicAudit assertExactlyOnce(String fault, Duration recovery) {
         pipeline.assertAllAlive();
         TopicAudit a = TopicAudit.read(pipeline.bootstrapServers());
         int perSensor = ReadingFeed.expectedSequencesPerSensor(feed.steps(), WINDOW);
         System.out.printf("chaos %s: %d readings in (%d steps × %d sensors); %s; recovered in %.1f s%n",
-                faulted == null ? "broker restart" : "kill -9 " + faulted.name().toLowerCase(java.util.Locale.ROOT),
-                feed.steps() * SENSORS, feed.steps(), SENSORS, a.figures(), recovery.toMillis() / 1000.0);
+                fault, feed.steps() * SENSORS, feed.steps(), SENSORS, a.figures(), recovery.toMillis() / 1000.0);
         String why = a.figures() + "\n" + pipeline.logs();
         assertEquals(0, a.duplicateSequences(), why);
         assertEquals(0, a.holes(), why);
