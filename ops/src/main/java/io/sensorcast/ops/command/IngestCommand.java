@@ -25,9 +25,11 @@ import picocli.CommandLine.Spec;
                 "Settings (defaults in IngestConfig; --config FILE, then env SENSORCAST_INGEST_<KEY>, then flags):",
                 "  ingest.step=1m  ingest.grace=2m  ingest.max-gap=5  ingest.window=96  ingest.hop=1",
                 "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=20ms",
-                "  ingest.stream-threads=1  ingest.state-dir=(Kafka Streams default)  ingest.partitions=6  ingest.application-id=sensorcast-ingest"})
+                "  ingest.stream-threads=1  ingest.state-dir=sensorcast-data/ingest-state  ingest.partitions=6  ingest.application-id=sensorcast-ingest"})
 public final class IngestCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9401;
+    /** Beside the broker's default {@code sensorcast-data/kafka}: Kafka Streams' own default is under the OS temp directory, which a reboot may clear. */
+    static final String DEFAULT_STATE_DIR = "sensorcast-data/ingest-state";
     static final Set<String> KEYS = Set.of("ingest.step", "ingest.grace", "ingest.max-gap", "ingest.window", "ingest.hop",
             "ingest.forgetting-factor", "ingest.processing-guarantee", "ingest.commit-interval", "ingest.stream-threads",
             "ingest.state-dir", "ingest.partitions", "ingest.application-id");
@@ -94,7 +96,7 @@ public final class IngestCommand implements Callable<Integer> {
         if (s.has("ingest.processing-guarantee")) c = c.withProcessingGuarantee(s.string("ingest.processing-guarantee"));
         if (s.has("ingest.commit-interval")) c = c.withCommitInterval(s.duration("ingest.commit-interval"));
         if (s.has("ingest.stream-threads")) c = c.withStreamThreads(s.integer("ingest.stream-threads"));
-        if (s.has("ingest.state-dir")) c = c.withStateDir(Path.of(s.string("ingest.state-dir")));
+        c = c.withStateDir(Path.of(s.has("ingest.state-dir") ? s.string("ingest.state-dir") : DEFAULT_STATE_DIR));
         if (s.has("ingest.partitions")) c = c.withTopicPartitions(s.integer("ingest.partitions"));
         return c;
     }

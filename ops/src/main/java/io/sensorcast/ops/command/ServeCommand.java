@@ -30,11 +30,13 @@ import picocli.CommandLine.Spec;
                 "Settings (defaults in ServeConfig; --config FILE, then env SENSORCAST_SERVE_<KEY>, then flags):",
                 "  serve.default-model=default  serve.routes=prefix:pump-=pumps,regex:.*\\.rpm=rpm  serve.interval-level=0.8",
                 "  serve.batch-size  serve.max-wait  serve.processing-guarantee=exactly_once_v2  serve.commit-interval",
-                "  serve.stream-threads  serve.state-dir  serve.partitions  serve.application-id=sensorcast-serve",
+                "  serve.stream-threads  serve.state-dir=sensorcast-data/serve-state  serve.partitions  serve.application-id=sensorcast-serve",
                 "  serve.stateful-inference=true (one rnnTimeStep per sensor per step, the fast path; false: a full-window pass each)",
                 "  serve.require-signed=false (true: refuse to start without SENSORCAST_CHECKPOINT_HMAC_KEY)"})
 public final class ServeCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9403;
+    /** Beside the broker's default {@code sensorcast-data/kafka}, as for ingest ({@link IngestCommand#DEFAULT_STATE_DIR}). */
+    static final String DEFAULT_STATE_DIR = "sensorcast-data/serve-state";
     static final Set<String> KEYS = Set.of("serve.default-model", "serve.routes", "serve.interval-level", "serve.batch-size",
             "serve.max-wait", "serve.processing-guarantee", "serve.commit-interval", "serve.stream-threads",
             "serve.state-dir", "serve.partitions", "serve.application-id", "serve.stateful-inference", "serve.require-signed");
@@ -113,7 +115,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (s.has("serve.processing-guarantee")) c = c.withProcessingGuarantee(s.string("serve.processing-guarantee"));
         if (s.has("serve.commit-interval")) c = c.withCommitInterval(s.duration("serve.commit-interval"));
         if (s.has("serve.stream-threads")) c = c.withStreamThreads(s.integer("serve.stream-threads"));
-        if (s.has("serve.state-dir")) c = c.withStateDir(Path.of(s.string("serve.state-dir")));
+        c = c.withStateDir(Path.of(s.has("serve.state-dir") ? s.string("serve.state-dir") : DEFAULT_STATE_DIR));
         if (s.has("serve.partitions")) c = c.withTopicPartitions(s.integer("serve.partitions"));
         if (s.has("serve.stateful-inference")) c = c.withStatefulInference(s.bool("serve.stateful-inference"), c.reseedEvery());
         return c;
