@@ -8,6 +8,13 @@ import java.util.concurrent.TimeUnit;
  * the shutdown hook raises the flag, then waits (bounded) until the command says it has finished.
  */
 public final class StopSignal {
+    /**
+     * How long the JVM waits for a command to close what it has: longer than the 30 s the Kafka Streams services give
+     * their {@code close()} (a client cut off mid-close leaves its stores to be rebuilt), short enough for a service
+     * manager's stop timeout (systemd's default is 90 s).
+     */
+    public static final long CLOSE_GRACE_SECONDS = 40;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread hook;
@@ -16,7 +23,7 @@ public final class StopSignal {
         hook = new Thread(() -> {
             stopRequested.countDown();
             try {
-                finished.await(20, TimeUnit.SECONDS);
+                finished.await(CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

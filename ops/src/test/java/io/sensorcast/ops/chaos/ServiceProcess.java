@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.sensorcast.ops.SensorcastCli;
+import io.sensorcast.ops.command.StopSignal;
 
 /**
  * One {@code sensorcast} command in its own JVM, as an operator would run it ({@code java … SensorcastCli ingest …}),
@@ -67,7 +68,7 @@ final class ServiceProcess {
     void stop() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!awaitExit(Duration.ofSeconds(40))) {
+            if (!awaitExit(Duration.ofSeconds(StopSignal.CLOSE_GRACE_SECONDS + 5))) {
                 kill();
             }
         }
