@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
                 "Settings (defaults in IngestConfig; --config FILE, then env SENSORCAST_INGEST_<KEY>, then flags):",
                 "  ingest.step=1m  ingest.grace=2m  ingest.max-gap=5  ingest.window=96  ingest.hop=1",
                 "  ingest.forgetting-factor=1.0  ingest.processing-guarantee=exactly_once_v2  ingest.commit-interval=20ms",
-                "  ingest.stream-threads=1  ingest.state-dir=sensorcast-data/ingest-state  ingest.partitions=6  ingest.application-id=sensorcast-ingest"})
+                "  ingest.stream-threads=1  ingest.state-dir=sensorcast-data/ingest-state  ingest.partitions=6",
+                "  ingest.application-id=sensorcast-ingest"})
 public final class IngestCommand implements Callable<Integer> {
     static final int DEFAULT_METRICS_PORT = 9401;
     /** Beside the broker's default {@code sensorcast-data/kafka}: Kafka Streams' own default is under the OS temp directory, which a reboot may clear. */
@@ -58,7 +59,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--max-gap", description = "Longest gap (in steps) that is interpolated.")
     String maxGap;
 
-    @Option(names = "--state-dir", description = "Directory of the RocksDB state stores.")
+    @Option(names = "--state-dir", description = "Directory of the RocksDB state stores (default: " + DEFAULT_STATE_DIR + ").")
     String stateDir;
 
     @Override

@@ -56,7 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--route", paramLabel = "RULE", description = "Route sensors to a model: prefix:PREFIX=MODEL or regex:REGEX=MODEL (repeatable).")
     List<String> routes;
 
-    @Option(names = "--state-dir", description = "Directory of the RocksDB state stores.")
+    @Option(names = "--state-dir", description = "Directory of the RocksDB state stores (default: " + DEFAULT_STATE_DIR + ").")
     String stateDir;
 
     @Option(names = "--stateful-inference", arity = "0..1", fallbackValue = "true",
