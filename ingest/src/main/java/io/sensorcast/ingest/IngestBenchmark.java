@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sensorcast.kafka.CommittedOffsets;
 import io.sensorcast.kafka.EmbeddedKafkaBroker;
+import io.sensorcast.kafka.KafkaStreamsCopyBenchmark;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.TopicAdministrator;
 import io.sensorcast.kafka.TopicSpec;
@@ -136,10 +138,14 @@ public final class IngestBenchmark {
      * @param readingsPerSecond    through the ingest topology
      * @param passthroughPerSecond plain producer → consumer (the faster of the runs before and after ingest)
      * @param ratio                readingsPerSecond ÷ passthroughPerSecond
+     * @param streamsCopyPerSecond a Kafka Streams application with ingest's settings that only copies the same
+     *                             readings to a topic ({@link KafkaStreamsCopyBenchmark}): what any topology writing
+     *                             one record per reading could reach here
      * @param params               {@link Params#asMap()} plus what the run produced ({@code sequences},
      *                             {@code deadLetters}, elapsed seconds)
      */
-    public record Result(double readingsPerSecond, double passthroughPerSecond, double ratio, Map<String, Object> params) {
+    public record Result(double readingsPerSecond, double passthroughPerSecond, double ratio, double streamsCopyPerSecond,
+                         Map<String, Object> params) {
     }
 
     private IngestBenchmark() {
@@ -175,6 +181,10 @@ public final class IngestBenchmark {
         long cpu1 = processCpuNanos();
         double ingestSeconds = ingest(bootstrapServers, params, records, id, registry);
         double ingestCpu = (processCpuNanos() - cpu1) / 1e9;
+        // the framework's ceiling: Kafka Streams with ingest's settings copying the same readings, one output each
+        streamsCopy(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())));
+        double copySeconds = streamsCopy(bootstrapServers, params, records);
+        LOG.info("Kafka Streams copy with ingest's settings: {} records in {} s = {} records/s", n, fmt(copySeconds), fmt(n / copySeconds));
         double passthroughAfterSeconds = passthrough(bootstrapServers, params, records, "bench-passthrough-after-" + id);
         LOG.info("passthrough (after ingest): {} records in {} s = {} records/s", n, fmt(passthroughAfterSeconds),
                 fmt(n / passthroughAfterSeconds));
@@ -191,13 +201,15 @@ public final class IngestBenchmark {
         p.put("sequences", (long) sequences);
         p.put("deadLetters", (long) deadLetters);
         p.put("ingestSeconds", round(ingestSeconds));
+        p.put("streamsCopySeconds", round(copySeconds));
         p.put("passthroughSeconds", round(passthroughSeconds));
         p.put("passthroughAfterSeconds", round(passthroughAfterSeconds));
         // CPU of the whole JVM (broker, producer, consumer or streams) per phase: a fairer comparison than wall
         // time on a machine shared with other work, and a view of what each reading costs
         p.put("ingestCpuSeconds", round(ingestCpu));
         p.put("passthroughCpuSeconds", round(passthroughCpu));
-        return new Result(round(ingestRate), round(passthroughRate), Math.round(ingestRate / passthroughRate * 1000) / 1000.0, p);
+        return new Result(round(ingestRate), round(passthroughRate), Math.round(ingestRate / passthroughRate * 1000) / 1000.0,
+                round(n / copySeconds), p);
     }
 
     private static double ingest(String bootstrapServers, Params params, List<byte[][]> records, String id, SimpleMeterRegistry registry) {
@@ -233,6 +245,17 @@ public final class IngestBenchmark {
                         fmt((gcMillis() - gc0) / 1e3), sb);
             }
             return seconds;
+        } finally {
+            TemporaryDirectory.deleteRecursively(stateDir);
+        }
+    }
+
+    private static double streamsCopy(String bootstrap, Params params, List<byte[][]> records) {
+        Path stateDir = tempDir("sensorcast-bench-copy-state-");
+        try {
+            Properties streams = params.ingest().withStateDir(stateDir).streamsProperties(bootstrap);
+            return KafkaStreamsCopyBenchmark.run(bootstrap, streams, params.partitions(), records, producerSettings(params),
+                    params.timeout()).seconds();
         } finally {
             TemporaryDirectory.deleteRecursively(stateDir);
         }
@@ -293,7 +316,7 @@ public final class IngestBenchmark {
             Thread producing = startProducing(bootstrap, params, records, config.readingsTopic());
             long committed = 0;
             while (committed < records.size()) {
-                committed = committedOffsets(admin, config.applicationId(), config.readingsTopic());
+                committed = CommittedOffsets.sum(admin, config.applicationId(), config.readingsTopic());
                 if (committed < records.size()) {
                     checkDeadline(deadline, "ingest committed " + committed + " of " + records.size());
                     sleep(50);
@@ -305,31 +328,16 @@ public final class IngestBenchmark {
         }
     }
 
-    private static long committedOffsets(Admin admin, String group, String topic) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            long sum = 0;
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-                if (e.getKey().topic().equals(topic) && e.getValue() != null) {
-                    sum += e.getValue().offset();
-                }
-            }
-            return sum;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    private static Map<String, Object> producerSettings(Params params) {
+        return Map.of(ProducerConfig.LINGER_MS_CONFIG, params.producerLingerMs(),
+                ProducerConfig.BATCH_SIZE_CONFIG, params.producerBatchBytes(),
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
     }
 
     private static Thread startProducing(String bootstrap, Params params, List<byte[][]> records, String topic) {
         Properties p = new Properties();
+        p.putAll(producerSettings(params));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, params.producerLingerMs());
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, params.producerBatchBytes());
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
         Thread t = new Thread(() -> {
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (byte[][] kv : records) {

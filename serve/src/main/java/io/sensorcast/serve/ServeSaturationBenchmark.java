@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.SensorSequence;
 import io.sensorcast.ingest.SensorSequenceJson;
+import io.sensorcast.kafka.KafkaStreamsCopyBenchmark;
 import io.sensorcast.kafka.TemporaryDirectory;
 import io.sensorcast.kafka.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -75,6 +76,37 @@ public final class ServeSaturationBenchmark {
                 return new Result(sensors, rounds, measured, seconds, measured / seconds);
             }
         }
+    }
+
+    /**
+     * The framework's ceiling for this measurement ({@link KafkaStreamsCopyBenchmark}): a Kafka Streams application with
+     * serve's settings that only copies the same kind of sequences ({@code sensors × rounds}, after
+     * {@code sensors × warmupRounds} unmeasured in a separate application) to a topic, one output record per
+     * sequence as serve writes one forecast.
+     */
+    public static KafkaStreamsCopyBenchmark.Result streamsCopy(String bootstrap, ServeConfig base, int sensors, int warmupRounds,
+                                                               int rounds, Duration timeout) {
+        Walks walks = new Walks(sensors, base.model().window());
+        List<byte[][]> warmup = records(walks, warmupRounds);
+        List<byte[][]> measured = records(walks, rounds);
+        Map<String, Object> producer = Map.of("linger.ms", 20, "batch.size", 512 * 1024, "buffer.memory", 256L * 1024 * 1024);
+        try (TemporaryDirectory state = TemporaryDirectory.create("sensorcast-bench-serve-copy-")) {
+            Properties streams = base.withStateDir(state.path()).streamsProperties(bootstrap);
+            KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), warmup, producer, timeout);
+            return KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), measured, producer, timeout);
+        }
+    }
+
+    private static List<byte[][]> records(Walks walks, int rounds) {
+        List<byte[][]> out = new java.util.ArrayList<>(walks.ids.length * rounds);
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < walks.ids.length; i++) {
+                SensorSequence s = walks.next(i);
+                out.add(new byte[][] {s.sensor().getBytes(java.nio.charset.StandardCharsets.UTF_8), SensorSequenceJson.toBytes(s)});
+            }
+            walks.round++;
+        }
+        return out;
     }
 
     /** Each sensor's window, advanced one step per round. */

@@ -78,6 +78,14 @@ public final class BenchCommand implements Callable<Integer> {
             o.flush();
             IngestBenchmark.Result r = IngestBenchmark.run(IngestBenchmark.Params.defaults().withSensors(sensors));
             results.add(result("ingest", r.params(), r.readingsPerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
+            // the same readings through a Kafka Streams app with ingest's settings that only copies them: no
+            // topology writing to Kafka under that guarantee gets past this on this machine
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("mode", "kafka-streams-copy");
+            copy.put("readings", r.params().get("readings"));
+            copy.put("processingGuarantee", r.params().get("processingGuarantee"));
+            copy.put("seconds", r.params().get("streamsCopySeconds"));
+            results.add(result("ingest", copy, r.streamsCopyPerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
         }
         if (run.contains("train")) {
             Map<Integer, Double> peer = peerTrainThroughput(batches);
@@ -152,6 +160,18 @@ public final class BenchCommand implements Callable<Integer> {
                 params.put("seconds", round(sat.seconds()));
                 out.add(result("serve", params, sat.forecastsPerSecond(), "forecasts/s", null, null));
             }
+            // the framework's ceiling for the figure above: Kafka Streams with serve's settings only copying sequences
+            o.printf("serve: a Kafka Streams app with serve's settings copying the same %,d sensors' sequences (no forecasting) …%n",
+                    pipelineSensors);
+            o.flush();
+            io.sensorcast.kafka.KafkaStreamsCopyBenchmark.Result copy = ServeSaturationBenchmark.streamsCopy(broker.bootstrapServers(),
+                    ServeConfig.defaults(), pipelineSensors, 10, 20, java.time.Duration.ofMinutes(3));
+            Map<String, Object> copyParams = new LinkedHashMap<>();
+            copyParams.put("mode", "kafka-streams-copy");
+            copyParams.put("sensors", pipelineSensors);
+            copyParams.put("sequences", copy.records());
+            copyParams.put("seconds", round(copy.seconds()));
+            out.add(result("serve", copyParams, copy.recordsPerSecond(), "sequences/s", null, null));
             // every reading closes a step (event time 60× real time): 10,000 forecasts/s, the heaviest load
             o.printf("serve: latency, every reading closing a step (%,.0f forecasts/s) …%n", rate);
             o.flush();

@@ -46,8 +46,7 @@ final class ServiceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         try {
-            Files.writeString(log, "---- start " + (++starts) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            note("---- start " + (++starts));
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -67,8 +66,15 @@ final class ServiceProcess {
     /** SIGTERM: the command's shutdown path (Ctrl-C). */
     void stop() {
         if (process != null && process.isAlive()) {
+            long start = System.nanoTime();
             process.destroy();
-            if (!awaitExit(Duration.ofSeconds(StopSignal.CLOSE_GRACE_SECONDS + 5))) {
+            boolean exited = awaitExit(Duration.ofSeconds(StopSignal.CLOSE_GRACE_SECONDS + 5));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            // in the log, so a test that finds the service's close unfinished can tell a crash from our kill -9
+            if (exited) {
+                note("---- SIGTERM: exited with code " + process.exitValue() + " after " + ms + " ms");
+            } else {
+                note("---- SIGTERM: still running after " + ms + " ms, kill -9");
                 kill();
             }
         }
@@ -97,12 +103,31 @@ final class ServiceProcess {
         return name + " log (" + log + "):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
     }
 
+    // an interrupt of the test thread must not cut the wait short: stop() would then kill -9 a service mid-close
     private boolean awaitExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean interrupted = false;
         try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            while (true) {
+                try {
+                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void note(String line) {
+        try {
+            Files.writeString(log, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // a diagnostic line only
         }
     }
 
