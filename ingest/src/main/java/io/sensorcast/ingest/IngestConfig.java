@@ -10,6 +10,7 @@ import java.util.Properties;
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
@@ -44,13 +45,17 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  *     ({@link CrashSafeStateStores})</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
+ * <tr><td>(restore consumer) fetch.max.wait.ms</td><td>50 ms</td><td>how long the broker holds a changelog fetch that
+ *     finds nothing: each (re)start waits for it before processing ({@link RestoreFetchWait}; the client's default is
+ *     500 ms)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
  *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>20 ms</td><td>Streams commit (and, under exactly-once, transaction) interval: sequences
  *     become visible to read-committed consumers (serve, the trainer) only at a commit, so this is a floor under the
  *     reading-to-forecast latency (goal: p99 50 ms); raise it for throughput ({@code bench ingest} uses 1 s)</td></tr>
  * <tr><td>streamThreads</td><td>1</td><td>stream threads per instance</td></tr>
- * <tr><td>cacheMaxBytes</td><td>10 MiB</td><td>state store cache across threads; absorbs changelog writes between commits</td></tr>
+ * <tr><td>cacheMaxBytes</td><td>10 MiB</td><td>Kafka Streams' record cache across threads; ingest's own stores do not use it
+ *     (they hold a sensor's changes until the commit themselves, {@code DeferredWriteStore})</td></tr>
  * <tr><td>stateDir</td><td>null (Kafka Streams' default under java.io.tmpdir)</td><td>where the RocksDB state lives</td></tr>
  * <tr><td>topicPartitions</td><td>{@value io.sensorcast.kafka.Topics#DEFAULT_PARTITIONS}</td><td>partitions of sensor-keyed topics when ingest has to create them</td></tr>
  * <tr><td>streamsOverrides</td><td>empty</td><td>any further Kafka Streams / client properties, applied last</td></tr>
@@ -178,6 +183,7 @@ public record IngestConfig(
         TransactionalBatching.apply(p, processingGuarantee);
         CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
+        RestoreFetchWait.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);
         return p;

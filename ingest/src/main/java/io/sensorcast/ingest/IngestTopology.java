@@ -3,9 +3,11 @@ package io.sensorcast.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sensorcast.ingest.internals.AcceptedSerde;
 import io.sensorcast.ingest.internals.DeadLetterWriter;
+import io.sensorcast.ingest.internals.DeferredWriteStore;
 import io.sensorcast.ingest.internals.Ingested;
 import io.sensorcast.ingest.internals.ParseProcessor;
 import io.sensorcast.ingest.internals.SensorProcessor;
+import io.sensorcast.ingest.internals.SensorState;
 import io.sensorcast.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -16,7 +18,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ingest topology: {@code sensor-readings} → validated, resampled, gap-filled, normalised windows on
@@ -65,8 +66,9 @@ import org.apache.kafka.streams.state.Stores;
  * key is not the sensor id (null key, or a key that differs from {@code sensor}) go through the internal topic
  * {@code <application.id>-ingest-readings-by-sensor-repartition} so each sensor's state lives in one task. The state
  * is in two RocksDB stores with changelogs ({@code <application.id>-<store>-changelog}): {@code ingest-sensor-state}
- * holds each sensor's window and statistics, written when a step closes, and {@code ingest-sensor-open-steps} its
- * open steps and stream time, written at every reading.
+ * holds each sensor's window and statistics, changed when a step closes, and {@code ingest-sensor-open-steps} its
+ * open steps and stream time, changed at every reading; each is written once per commit for every sensor that
+ * changed ({@code DeferredWriteStore}).
  */
 public final class IngestTopology {
     /** The per-sensor store of windows and statistics (it held the open steps too before they got their own). */
@@ -83,10 +85,8 @@ public final class IngestTopology {
         IngestMetrics metrics = new IngestMetrics(registry);
         ReadingParser parser = new ReadingParser(config);
         StreamsBuilder builder = new StreamsBuilder();
-        for (String store : new String[] {STATE_STORE, OPEN_STEPS_STORE}) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-                    Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()));
-        }
+        builder.addStateStore(DeferredWriteStore.builder(STATE_STORE, SensorState::windowBytes, Topics.storeChangelogConfigs()));
+        builder.addStateStore(DeferredWriteStore.builder(OPEN_STEPS_STORE, SensorState::openStepsBytes, Topics.storeChangelogConfigs()));
 
         KStream<String, Ingested> parsed = builder
                 .stream(config.readingsTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-readings"))

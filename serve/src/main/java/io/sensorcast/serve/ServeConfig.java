@@ -11,6 +11,7 @@ import java.util.Properties;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
 import io.sensorcast.model.ModelConfig;
@@ -160,6 +161,7 @@ public record ServeConfig(
         TransactionalBatching.apply(p, processingGuarantee);
         CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
+        RestoreFetchWait.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);
         return p;

@@ -11,16 +11,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Resampling, gaps, statistics and windows per sensor, on two stores: each sensor's window (written when a step
- * closes) and its open steps (written at every accepted reading); see {@link SensorState}.
+ * Resampling, gaps, statistics and windows per sensor, on two stores: each sensor's window (changed when a step
+ * closes) and its open steps (changed at every accepted reading); see {@link SensorState}.
  *
- * <p>The stores are the truth and every change is written to them. Beside them the processor keeps the decoded states it
- * wrote last (a bounded LRU), so a sensor's next reading does not decode its window again. That copy is safe
- * because this processor is the store's only writer and Kafka Streams calls {@link #init} again whenever it
- * re-initialises the task's state (after a rebalance or an aborted exactly-once transaction), which clears it.
+ * <p>Both are {@link DeferredWriteStore}s: a changed state is handed to them as the live object and encoded once, at
+ * the next commit. Beside them the processor keeps the decoded states it used last (a bounded LRU), so a sensor's
+ * next reading does not decode its window again. That copy is safe because this processor is the stores' only
+ * writer and Kafka Streams calls {@link #init} again whenever it re-initialises the task's state (after a rebalance
+ * or an aborted exactly-once transaction), which clears it.
  */
 public final class SensorProcessor implements Processor<String, Ingested, String, Ingested> {
     private final IngestConfig config;
@@ -29,8 +29,8 @@ public final class SensorProcessor implements Processor<String, Ingested, String
     private final String openStepsStoreName;
     private final int decodedCacheEntries;
     private ProcessorContext<String, Ingested> context;
-    private KeyValueStore<String, byte[]> windows;
-    private KeyValueStore<String, byte[]> openSteps;
+    private DeferredWriteStore<SensorState> windows;
+    private DeferredWriteStore<SensorState> openSteps;
     private Map<String, SensorState> decoded;
 
     public SensorProcessor(IngestConfig config, IngestMetrics metrics, String windowStoreName, String openStepsStoreName) {
@@ -64,6 +64,10 @@ public final class SensorProcessor implements Processor<String, Ingested, String
         Ingested.Accepted a = (Ingested.Accepted) record.value();
         SensorState state = decoded.get(a.sensor());
         if (state == null) {
+            // evicted from the LRU but still waiting for the commit: the waiting object is the newest state
+            state = openSteps.pending(a.sensor());
+        }
+        if (state == null) {
             state = SensorState.fromBytes(windows.get(a.sensor()), openSteps.get(a.sensor()), config.window());
         }
         long streamTimeBefore = state.streamTime();
@@ -74,9 +78,9 @@ public final class SensorProcessor implements Processor<String, Ingested, String
         });
         switch (outcome) {
             case ACCEPTED -> {
-                openSteps.put(a.sensor(), state.openStepsBytes());
+                openSteps.putLater(a.sensor(), state);
                 if (state.takeWindowChanged()) {
-                    windows.put(a.sensor(), state.windowBytes());
+                    windows.putLater(a.sensor(), state);
                 }
                 if (decodedCacheEntries > 0) {
                     decoded.put(a.sensor(), state);
