@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.sensorcast.ingest.SensorSequence;
+import io.sensorcast.kafka.DeferredWriteStore;
 import io.sensorcast.model.FusedLstmKernel;
 import io.sensorcast.model.LastValueReference;
 import org.apache.kafka.streams.KeyValue;
@@ -18,7 +19,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +64,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
     private final RecurrentStates states;
 
     private ProcessorContext<String, Forecast> context;
-    private KeyValueStore<String, byte[]> pendingStore;
+    private DeferredWriteStore<BufferedSequence.Value> pendingStore;
     private LedgerCache ledgers;
     private final List<Buffered> buffer = new ArrayList<>();
     /** Per model id, this task's copy of the live network (see {@link #replicaOf}). */
@@ -135,7 +135,8 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             return;
         }
         String id = bufferId(nextId++);
-        pendingStore.put(id, BufferedSequence.encode(record.timestamp(), s));
+        // written at the commit only if still buffered then (a full batch is usually forecast before it)
+        pendingStore.putLater(id, new BufferedSequence.Value(record.timestamp(), s));
         if (buffer.isEmpty()) {
             oldestBufferedAt = context.currentSystemTimeMs();
         }
@@ -194,7 +195,7 @@ final class ForecastProcessor implements Processor<String, SensorSequence, Strin
             Forecast f = new Forecast(s.sensor(), s.end(), s.stepMs(), modelIds[i],
                     lstm ? model.get().version() : null, method, points);
             context.forward(new Record<>(s.sensor(), f, b.timestamp()));
-            pendingStore.delete(b.id());
+            pendingStore.deleteLater(b.id());
             metrics.forecast(method);
             if (s.arrivedAt() > 0) {
                 metrics.latency(clock.millis() - s.arrivedAt());

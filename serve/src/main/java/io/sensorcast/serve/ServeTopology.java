@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sensorcast.ingest.SensorSequenceJson;
+import io.sensorcast.kafka.DeferredWriteStore;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.model.checkpoint.CheckpointVerifier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,7 +17,7 @@ import org.apache.kafka.streams.state.Stores;
  * model-checkpoints ─► serve-checkpoints-source ─► serve-checkpoint-loader (global; verify, then swap in ModelRegistry)
  *                                                      └─ store serve-checkpoints (global, raw envelopes)
  * sensor-sequences  ─► serve-sequences-source ─► serve-forecaster ─► serve-forecasts-sink ─► forecasts
- *                                                  ├─ store serve-pending-sequences (in-memory, changelogged: the batch buffer)
+ *                                                  ├─ store serve-pending-sequences (in-memory, changelogged at commits: the batch buffer)
  *                                                  └─ store serve-forecast-ledger (persistent: forecasts awaiting actuals, residuals)
  * </pre>
  * Example: before any checkpoint a sequence of {@code pump-7.temp} ending at 10:00 gives a {@code persistence} forecast
@@ -57,9 +58,8 @@ public final class ServeTopology {
         topology.addProcessor("serve-forecaster",
                 () -> new ForecastProcessor(config, models, metrics, clock, PENDING_STORE, LEDGER_STORE),
                 "serve-sequences-source");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()),
-                "serve-forecaster");
+        topology.addStateStore(DeferredWriteStore.<BufferedSequence.Value>builder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                v -> BufferedSequence.encode(v.timestamp(), v.sequence()), Topics.storeChangelogConfigs()), "serve-forecaster");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEDGER_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(Topics.storeChangelogConfigs()),
                 "serve-forecaster");

@@ -12,6 +12,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.SensorSequence;
+import io.sensorcast.kafka.DeferredWriteStore;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,7 +33,7 @@ class ForecastProcessorReviveTest {
     {
         context.setCurrentSystemTimeMs(ServeDriver.ARRIVED);
     }
-    private final KeyValueStore<String, byte[]> pending = store(ServeTopology.PENDING_STORE);
+    private final DeferredWriteStore<BufferedSequence.Value> pending = pendingStore();
     private final KeyValueStore<String, byte[]> ledger = store(ServeTopology.LEDGER_STORE);
     private final ForecastProcessor processor = new ForecastProcessor(CONFIG, new ModelRegistry(),
             new ServeMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), ServeTopology.PENDING_STORE, ServeTopology.LEDGER_STORE);
@@ -41,6 +42,7 @@ class ForecastProcessorReviveTest {
     void shouldForecastABufferedSequenceOnceWhenTheTaskIsReinitialisedAfterItsCommit() {
         processor.init(context);
         pipe(sequence("pump-7.temp", T0, rising(), 10.0, 2.0));
+        pending.flushCache();      // the commit writes the buffered sequence to the store
 
         processor.init(context);   // revived: the restored store still holds the committed, buffered sequence
         processor.flush();
@@ -53,7 +55,7 @@ class ForecastProcessorReviveTest {
         processor.init(context);
         SensorSequence s = sequence("pump-7.temp", T0 + STEP, rising(), 10.0, 2.0);
         pipe(s);
-        pending.all().forEachRemaining(kv -> pending.delete(kv.key));   // the restore drops the aborted write
+        pending.init(context.getStateStoreContext(), pending);          // re-initialised: the aborted write is gone
 
         processor.init(context);
         pipe(s);                                                        // the input is read again from the committed offset
@@ -68,6 +70,15 @@ class ForecastProcessorReviveTest {
 
     private List<Long> issuedAt() {
         return context.forwarded().stream().map(f -> f.record().value().issuedAt()).toList();
+    }
+
+    private DeferredWriteStore<BufferedSequence.Value> pendingStore() {
+        DeferredWriteStore<BufferedSequence.Value> store = DeferredWriteStore.<BufferedSequence.Value>builder(
+                Stores.inMemoryKeyValueStore(ServeTopology.PENDING_STORE), v -> BufferedSequence.encode(v.timestamp(), v.sequence()),
+                java.util.Map.of()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
     }
 
     private KeyValueStore<String, byte[]> store(String name) {

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.sensorcast.kafka.DeferredWriteStore;
 import org.junit.jupiter.api.Test;
 
 /** Sequences are forecast in batches across sensors; a buffered sequence lives in a changelogged store until sent. */
@@ -26,7 +26,7 @@ class ServeTopologyBatchingTest {
             d.driver.advanceWallClockTime(Duration.ofMillis(49));
 
             assertTrue(d.forecasts.isEmpty());
-            KeyValueStore<String, byte[]> pending = d.driver.getKeyValueStore(ServeTopology.PENDING_STORE);
+            DeferredWriteStore<?> pending = (DeferredWriteStore<?>) d.driver.getStateStore(ServeTopology.PENDING_STORE);
             assertEquals(2, pending.approximateNumEntries(), "both buffered sequences are in the store (and its changelog)");
         }
     }
@@ -39,7 +39,7 @@ class ServeTopologyBatchingTest {
             d.driver.advanceWallClockTime(Duration.ofMillis(50));
 
             assertEquals(List.of("s1", "s2"), d.readAll().stream().map(Forecast::sensor).toList());
-            KeyValueStore<String, byte[]> pending = d.driver.getKeyValueStore(ServeTopology.PENDING_STORE);
+            DeferredWriteStore<?> pending = (DeferredWriteStore<?>) d.driver.getStateStore(ServeTopology.PENDING_STORE);
             assertEquals(0, pending.approximateNumEntries());
             assertTrue(d.forecasts.isEmpty());
         }

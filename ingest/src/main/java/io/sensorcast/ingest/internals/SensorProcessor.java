@@ -7,6 +7,7 @@ import io.sensorcast.ingest.DeadLetterHeaders;
 import io.sensorcast.ingest.IngestConfig;
 import io.sensorcast.ingest.IngestMetrics;
 import io.sensorcast.ingest.RejectReason;
+import io.sensorcast.kafka.DeferredWriteStore;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

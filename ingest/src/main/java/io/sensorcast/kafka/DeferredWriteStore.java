@@ -1,4 +1,4 @@
-package io.sensorcast.ingest.internals;
+package io.sensorcast.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -7,22 +7,26 @@ import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * A persistent, changelogged key-value store whose writes wait, as live objects, until Kafka Streams commits: then
- * each key written since the last commit is encoded once and put into the RocksDB store below (and so into its
- * changelog), inside the commit (under exactly-once, in the same transaction as the input offsets).
+ * A changelogged key-value store whose writes wait, as live objects, until Kafka Streams commits: then each key
+ * written or deleted since the last commit is encoded once and put into (or deleted from) the store below, and so
+ * its changelog, inside the commit (under exactly-once, in the same transaction as the input offsets).
  *
- * <p>Why: ingest changes a sensor's state at every reading. Kafka Streams' record cache would take a freshly encoded
- * copy of it at every reading (profiled: ~30% of the stream thread), to keep only the last one per commit; this
- * store encodes only that last one. It is what the record cache does for its stores, and it hooks in where the
- * cache does: Kafka Streams flushes every store's cache ({@link #flushCache()}) when it prepares a commit, including
- * the commits before a task is suspended, handed over or closed cleanly. A task closed dirty (a crash, an aborted
- * transaction) is re-initialised ({@link #init}), which drops what was waiting, as its transaction was dropped.
+ * <p>Why: ingest changes a sensor's state at every reading, and serve buffers each sequence until its batch is
+ * forecast, usually within the same commit. Kafka Streams' record cache would take a freshly encoded copy at every
+ * change (profiled: ~30% of ingest's stream thread), to keep only the last one per commit; this store encodes only
+ * that last one, and a value put and deleted again before the commit is never written at all. It is what the record
+ * cache does for its stores, and it hooks in where the cache does: Kafka Streams flushes every store's cache
+ * ({@link #flushCache()}) when it prepares a commit, including the commits before a task is suspended, handed over
+ * or closed cleanly. A task closed dirty (a crash, an aborted transaction) is re-initialised ({@link #init}), which
+ * drops what was waiting, as its transaction was dropped.
  *
  * <p>The caller must hand in the same object for a key until the commit writes it, and read {@link #pending} before
  * {@link #get}: a pending object is newer than the stored bytes. Extends Kafka Streams' internal
@@ -30,24 +34,35 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * Kafka Streams version in the build and covered by the topology and crash tests.
  */
 public final class DeferredWriteStore<V> extends WrappedStateStore<KeyValueStore<String, byte[]>, String, byte[]> {
+    /** Marks a key deleted since the last commit. */
+    private static final Object DELETED = new Object();
+
     private final Function<V, byte[]> encoder;
-    private final Map<String, V> pending = new HashMap<>();
+    private final Map<String, Object> pending = new HashMap<>();
 
     private DeferredWriteStore(KeyValueStore<String, byte[]> stored, Function<V, byte[]> encoder) {
         super(stored);
         this.encoder = encoder;
     }
 
-    /** A persistent store named {@code name} with a changelog configured by {@code changelogConfig}. */
+    /** A persistent (RocksDB) store named {@code name} with a changelog configured by {@code changelogConfig}. */
     public static <V> StoreBuilder<DeferredWriteStore<V>> builder(String name, Function<V, byte[]> encoder,
                                                                    Map<String, String> changelogConfig) {
-        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+        return builder(Stores.persistentKeyValueStore(name), encoder, changelogConfig);
+    }
+
+    /** A store of {@code supplier}'s kind with a changelog configured by {@code changelogConfig}. */
+    public static <V> StoreBuilder<DeferredWriteStore<V>> builder(KeyValueBytesStoreSupplier supplier, Function<V, byte[]> encoder,
+                                                                   Map<String, String> changelogConfig) {
+        return new Builder<>(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
                 .withCachingDisabled().withLoggingEnabled(changelogConfig), encoder);
     }
 
-    /** The object written for {@code key} since the last commit, or null. */
+    /** The object written for {@code key} since the last commit, or null (also when it was deleted since). */
+    @SuppressWarnings("unchecked")
     public V pending(String key) {
-        return pending.get(key);
+        Object v = pending.get(key);
+        return v == DELETED ? null : (V) v;
     }
 
     /** The stored bytes as of the last commit; read {@link #pending} first. */
@@ -60,6 +75,26 @@ public final class DeferredWriteStore<V> extends WrappedStateStore<KeyValueStore
         pending.put(key, value);
     }
 
+    /** Deletes {@code key} at the next commit; a key put since the last commit and not stored before is just forgotten. */
+    public void deleteLater(String key) {
+        Object waiting = pending.get(key);
+        if (waiting != null && waiting != DELETED && wrapped().get(key) == null) {
+            pending.remove(key);
+        } else {
+            pending.put(key, DELETED);
+        }
+    }
+
+    /** Every stored entry as of the last commit (what a task finds at its start, before it writes). */
+    public KeyValueIterator<String, byte[]> all() {
+        return wrapped().all();
+    }
+
+    /** How many entries are stored as of the last commit (an estimate for a persistent store). */
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries();
+    }
+
     @Override
     public void init(StateStoreContext context, StateStore root) {
         pending.clear();
@@ -70,8 +105,14 @@ public final class DeferredWriteStore<V> extends WrappedStateStore<KeyValueStore
     public void flushCache() {
         if (!pending.isEmpty()) {
             KeyValueStore<String, byte[]> stored = wrapped();
-            for (Map.Entry<String, V> e : pending.entrySet()) {
-                stored.put(e.getKey(), encoder.apply(e.getValue()));
+            for (Map.Entry<String, Object> e : pending.entrySet()) {
+                if (e.getValue() == DELETED) {
+                    stored.delete(e.getKey());
+                } else {
+                    @SuppressWarnings("unchecked")
+                    V value = (V) e.getValue();
+                    stored.put(e.getKey(), encoder.apply(value));
+                }
             }
             pending.clear();
         }
