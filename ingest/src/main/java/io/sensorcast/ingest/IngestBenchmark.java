@@ -28,12 +28,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -296,7 +293,7 @@ public final class IngestBenchmark {
                 checkDeadline(deadline, "passthrough consumer did not get partitions");
             }
             long start = System.nanoTime();
-            Thread producing = startProducing(bootstrap, params, records, topic);
+            Thread producing = KafkaStreamsCopyBenchmark.sendInBackground(bootstrap, topic, records, producerSettings(params));
             while (received.get() < records.size()) {
                 received.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
                 checkDeadline(deadline, "passthrough received " + received.get() + " of " + records.size());
@@ -313,7 +310,7 @@ public final class IngestBenchmark {
         long deadline = System.nanoTime() + params.timeout().toNanos();
         try (Admin admin = Admin.create(a)) {
             long start = System.nanoTime();
-            Thread producing = startProducing(bootstrap, params, records, config.readingsTopic());
+            Thread producing = KafkaStreamsCopyBenchmark.sendInBackground(bootstrap, config.readingsTopic(), records, producerSettings(params));
             long committed = 0;
             while (committed < records.size()) {
                 committed = CommittedOffsets.sum(admin, config.applicationId(), config.readingsTopic());
@@ -332,23 +329,6 @@ public final class IngestBenchmark {
         return Map.of(ProducerConfig.LINGER_MS_CONFIG, params.producerLingerMs(),
                 ProducerConfig.BATCH_SIZE_CONFIG, params.producerBatchBytes(),
                 ProducerConfig.BUFFER_MEMORY_CONFIG, 256L * 1024 * 1024);
-    }
-
-    private static Thread startProducing(String bootstrap, Params params, List<byte[][]> records, String topic) {
-        Properties p = new Properties();
-        p.putAll(producerSettings(params));
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        Thread t = new Thread(() -> {
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-                for (byte[][] kv : records) {
-                    producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
-                }
-                producer.flush();
-            }
-        }, "bench-producer");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     private static void join(Thread t) {

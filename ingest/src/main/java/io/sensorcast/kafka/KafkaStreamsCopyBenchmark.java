@@ -74,7 +74,7 @@ public final class KafkaStreamsCopyBenchmark {
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 long start = System.nanoTime();
-                Thread producing = produce(bootstrap, input, records, producerSettings);
+                Thread producing = sendInBackground(bootstrap, input, records, producerSettings);
                 long committed = 0;
                 while (committed < records.size()) {
                     committed = CommittedOffsets.sum(admin, "bench-copy-" + id, input);
@@ -101,7 +101,12 @@ public final class KafkaStreamsCopyBenchmark {
         return p;
     }
 
-    private static Thread produce(String bootstrap, String topic, List<byte[][]> records, Map<String, Object> settings) {
+    /**
+     * Sends {@code records} ({key, value} pairs) to {@code topic} from a daemon thread as fast as one producer can,
+     * then flushes; the benchmarks' feed. {@code settings} are the producer's (bootstrap servers and serializers are
+     * set here).
+     */
+    public static Thread sendInBackground(String bootstrap, String topic, List<byte[][]> records, Map<String, Object> settings) {
         Properties p = new Properties();
         p.putAll(settings);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -112,7 +117,7 @@ public final class KafkaStreamsCopyBenchmark {
                 }
                 producer.flush();
             }
-        }, "bench-copy-producer");
+        }, "bench-producer");
         t.setDaemon(true);
         t.start();
         return t;
