@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
-import java.util.Arrays;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -19,12 +18,13 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 import io.sensorcast.ingest.ParseResult.Parsed;
 import io.sensorcast.ingest.ParseResult.Rejected;
+import io.sensorcast.json.JsonScanner;
 
 /**
  * Turns the raw key and value bytes of a {@code sensor-readings} record into a {@link ParseResult}: never throws on
  * bad input. Streams the JSON with Jackson's core parser (no trees, no reflection); the common shape first takes a
- * hand-written fast path ({@link #tryFast}) that gives exactly Jackson's result, as parsing was ~15% of a stream
- * thread's CPU.
+ * fast path on {@link JsonScanner} ({@link #tryFast}) that gives exactly Jackson's result, as parsing was ~15% of a
+ * stream thread's CPU.
  *
  * <p>Rules (DESIGN.md): the value must be exactly one JSON object in valid UTF-8 (whitespace may follow it, nothing
  * else); {@code ts} (epoch ms, or an ISO-8601 date-time, UTC when it has no offset) and {@code value} (a finite
@@ -47,10 +47,12 @@ public final class ReadingParser {
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();
     private static final int MAX_DETAIL = 200;
-    // the fields of the fast path, as FastScanner.fieldName() numbers them
+    // the fields of the fast path, numbered as JsonScanner.fieldName() reports them
+    private static final byte[][] FIELD_NAMES = {
+            "sensor".getBytes(StandardCharsets.US_ASCII), "ts".getBytes(StandardCharsets.US_ASCII),
+            "value".getBytes(StandardCharsets.US_ASCII)};
     private static final int SENSOR = 0;
     private static final int TS = 1;
-    private static final int VALUE = 2;
 
     private final long minTs;
     private final long maxFutureSkewMs;
@@ -219,57 +221,53 @@ public final class ReadingParser {
 
     /**
      * The fast path, for the shape devices and {@link SensorSimulator} send ({@link Reading#toJson()}): exactly the
-     * fields {@code sensor} (printable ASCII, no escapes), {@code ts} (an integer) and {@code value} (a finite number
+     * fields {@code sensor} (plain ASCII, no escapes), {@code ts} (an integer) and {@code value} (a finite number
      * within the bound), once each and in any order. Returns null for anything else, which Jackson then decides: so
      * whatever this returns is what {@link #parseWithJackson} returns, rejection texts included. Package-private for
      * the tests.
      */
     ParseResult tryFast(byte[] json, String keyString, long nowMs) {
-        FastScanner in = new FastScanner(json);
-        if (!in.consume('{')) {
+        JsonScanner in = new JsonScanner(json);
+        String sensor = null;
+        long ts = 0;
+        double v = 0;
+        boolean hasTs = false;
+        boolean hasValue = false;
+        try {
+            in.expect('{');
+            do {
+                // a repeated field or any other form: Jackson's texts
+                switch (in.fieldName(FIELD_NAMES)) {
+                    case SENSOR -> {
+                        if (sensor != null) {
+                            return null;
+                        }
+                        sensor = in.string();
+                    }
+                    case TS -> {
+                        if (hasTs) {
+                            return null;
+                        }
+                        ts = in.longValue();
+                        hasTs = true;
+                    }
+                    default -> {
+                        if (hasValue) {
+                            return null;
+                        }
+                        v = in.doubleValue();
+                        hasValue = true;
+                    }
+                }
+            } while (in.consume(','));
+            in.expect('}');
+            if (!in.atEnd()) {
+                return null;
+            }
+        } catch (JsonScanner.Unsupported e) {
             return null;
         }
-        String sensor = null;
-        long ts = FastScanner.NO_INTEGER;
-        double v = Double.NaN;
-        do {
-            // a repeated field or any other form: Jackson's texts
-            switch (in.fieldName()) {
-                case SENSOR -> {
-                    if (sensor != null) {
-                        return null;
-                    }
-                    // longer ids are rejected anyway; Jackson then also applies its own string length limit
-                    sensor = in.plainString(maxSensorIdLength);
-                    if (sensor == null) {
-                        return null;
-                    }
-                }
-                case TS -> {
-                    if (ts != FastScanner.NO_INTEGER) {
-                        return null;
-                    }
-                    ts = in.integer();
-                    if (ts == FastScanner.NO_INTEGER) {
-                        return null;
-                    }
-                }
-                case VALUE -> {
-                    if (!Double.isNaN(v)) {
-                        return null;
-                    }
-                    v = in.number();
-                    // NaN is also what number() reports for a form it leaves to Jackson
-                    if (!Double.isFinite(v) || Math.abs(v) > maxAbsValue) {
-                        return null;
-                    }
-                }
-                default -> {
-                    return null;
-                }
-            }
-        } while (in.consume(','));
-        if (!in.consume('}') || !in.atEnd() || sensor == null || ts == FastScanner.NO_INTEGER || Double.isNaN(v)) {
+        if (sensor == null || !hasTs || !hasValue || !Double.isFinite(v) || Math.abs(v) > maxAbsValue) {
             return null;
         }
         return checkFields(sensor, true, ts, true, v, keyString, nowMs);
@@ -366,182 +364,5 @@ public final class ReadingParser {
             return "";
         }
         return s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL) + "…";
-    }
-
-    /**
-     * Reads the tokens of the fast path straight from the bytes. Every method reports a form it does not handle
-     * (null, -1, {@link #NO_INTEGER}, NaN) rather than judging it, since Jackson has the last word on those.
-     */
-    private static final class FastScanner {
-        /** Not a result of {@link #integer()}, which reads at most 18 digits. */
-        static final long NO_INTEGER = Long.MIN_VALUE;
-        /** Indexed by SENSOR, TS and VALUE. */
-        private static final byte[][] FIELD_NAMES = {
-                "sensor".getBytes(StandardCharsets.US_ASCII),
-                "ts".getBytes(StandardCharsets.US_ASCII),
-                "value".getBytes(StandardCharsets.US_ASCII)};
-        /** Well below Jackson's limit on number length (StreamReadConstraints, 1000). */
-        private static final int MAX_NUMBER_CHARS = 100;
-
-        private final byte[] in;
-        private int pos;
-
-        FastScanner(byte[] in) {
-            this.in = in;
-        }
-
-        /** Consumes {@code c} if it is next after JSON whitespace. */
-        boolean consume(char c) {
-            skipWhitespace();
-            if (pos < in.length && in[pos] == c) {
-                pos++;
-                return true;
-            }
-            return false;
-        }
-
-        /** Whether only JSON whitespace is left. */
-        boolean atEnd() {
-            skipWhitespace();
-            return pos == in.length;
-        }
-
-        /** SENSOR, TS or VALUE for that field name, with its colon consumed; else -1. */
-        int fieldName() {
-            if (!consume('"')) {
-                return -1;
-            }
-            int start = pos;
-            int end = plainStringEnd("sensor".length()); // the longest name
-            if (end < 0) {
-                return -1;
-            }
-            pos = end + 1;
-            for (int f = 0; f < FIELD_NAMES.length; f++) {
-                if (Arrays.equals(in, start, end, FIELD_NAMES[f], 0, FIELD_NAMES[f].length)) {
-                    return consume(':') ? f : -1;
-                }
-            }
-            return -1;
-        }
-
-        /** A string of at most {@code maxLength} printable ASCII characters without escapes; else null. */
-        String plainString(int maxLength) {
-            if (!consume('"')) {
-                return null;
-            }
-            int start = pos;
-            int end = plainStringEnd(maxLength);
-            if (end < 0) {
-                return null;
-            }
-            pos = end + 1;
-            return new String(in, start, end - start, StandardCharsets.ISO_8859_1);
-        }
-
-        /** An integer of at most 18 digits (so within long range), without leading zeros; else {@link #NO_INTEGER}. */
-        long integer() {
-            skipWhitespace();
-            int p = pos;
-            boolean negative = p < in.length && in[p] == '-';
-            if (negative) {
-                p++;
-            }
-            int digitsStart = p;
-            p = skipDigits(p);
-            int digits = p - digitsStart;
-            if (digits == 0 || digits > 18 || (digits > 1 && in[digitsStart] == '0')) {
-                return NO_INTEGER;
-            }
-            // a fraction or exponent that follows is not ',' or '}', so the caller falls back
-            pos = p;
-            long v = digitsValue(digitsStart, p);
-            return negative ? -v : v;
-        }
-
-        /** A number of the JSON grammar, as Jackson reads it; else NaN. */
-        double number() {
-            skipWhitespace();
-            int start = pos;
-            int p = start;
-            boolean negative = p < in.length && in[p] == '-';
-            if (negative) {
-                p++;
-            }
-            int intStart = p;
-            p = skipDigits(p);
-            int intDigits = p - intStart;
-            if (intDigits == 0 || (intDigits > 1 && in[intStart] == '0')) {
-                return Double.NaN;
-            }
-            boolean integer = true;
-            if (p < in.length && in[p] == '.') {
-                integer = false;
-                int fractionStart = ++p;
-                p = skipDigits(p);
-                if (p == fractionStart) {
-                    return Double.NaN;
-                }
-            }
-            if (p < in.length && (in[p] == 'e' || in[p] == 'E')) {
-                integer = false;
-                p++;
-                if (p < in.length && (in[p] == '+' || in[p] == '-')) {
-                    p++;
-                }
-                int exponentStart = p;
-                p = skipDigits(p);
-                if (p == exponentStart) {
-                    return Double.NaN;
-                }
-            }
-            if (p - start > MAX_NUMBER_CHARS || (integer && intDigits > 18)) {
-                return Double.NaN;
-            }
-            pos = p;
-            if (integer) {
-                // Jackson holds an integer token as a long and converts that, so "-0" is +0.0, not -0.0
-                long v = digitsValue(intStart, p);
-                return negative ? -v : v;
-            }
-            // correctly rounded, as Jackson's fast double parser is
-            return Double.parseDouble(new String(in, start, p - start, StandardCharsets.ISO_8859_1));
-        }
-
-        /** Index of the closing quote of a string of at most {@code maxLength} bytes 0x20..0x7E without '\'; else -1. */
-        private int plainStringEnd(int maxLength) {
-            int limit = (int) Math.min(in.length, pos + maxLength + 1L);
-            for (int p = pos; p < limit; p++) {
-                byte c = in[p];
-                if (c == '"') {
-                    return p;
-                }
-                if (c < 0x20 || c > 0x7e || c == '\\') { // non-ASCII bytes are negative
-                    return -1;
-                }
-            }
-            return -1;
-        }
-
-        private int skipDigits(int p) {
-            while (p < in.length && in[p] >= '0' && in[p] <= '9') {
-                p++;
-            }
-            return p;
-        }
-
-        private long digitsValue(int from, int to) {
-            long v = 0;
-            for (int p = from; p < to; p++) {
-                v = v * 10 + (in[p] - '0');
-            }
-            return v;
-        }
-
-        private void skipWhitespace() {
-            while (pos < in.length && (in[pos] == ' ' || in[pos] == '\n' || in[pos] == '\r' || in[pos] == '\t')) {
-                pos++;
-            }
-        }
     }
 }

@@ -87,6 +87,12 @@ public final class JsonScanner {
         return false;
     }
 
+    /** Whether only whitespace is left. */
+    public boolean atEnd() {
+        skipWhitespace();
+        return pos == in.length;
+    }
+
     /** A field name, matched against {@code names} (plain ASCII); returns its index and consumes the colon. */
     public int fieldName(byte[][] names) {
         expect('"');
