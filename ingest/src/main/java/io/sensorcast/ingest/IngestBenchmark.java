@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,9 +26,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -246,14 +243,9 @@ public final class IngestBenchmark {
     }
 
     private static double streamsCopy(String bootstrap, Params params, List<byte[][]> records) {
-        Path stateDir = tempDir("sensorcast-bench-copy-state-");
-        try {
-            Properties streams = params.ingest().withStateDir(stateDir).streamsProperties(bootstrap);
-            return KafkaStreamsCopyBenchmark.run(bootstrap, streams, params.partitions(), records, producerSettings(params),
-                    params.timeout()).seconds();
-        } finally {
-            TemporaryDirectory.deleteRecursively(stateDir);
-        }
+        // the copy runs in a state directory of its own
+        return KafkaStreamsCopyBenchmark.run(bootstrap, params.ingest().streamsProperties(bootstrap), params.partitions(),
+                records, producerSettings(params), params.timeout()).seconds();
     }
 
     /** One reading per sensor per step, keyed by sensor, in event-time order (step by step). */

@@ -1,5 +1,6 @@
 package io.sensorcast.serve;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.SensorSequence;
@@ -90,23 +92,27 @@ public final class ServeSaturationBenchmark {
         List<byte[][]> warmup = records(walks, warmupRounds);
         List<byte[][]> measured = records(walks, rounds);
         Map<String, Object> producer = Map.of("linger.ms", 20, "batch.size", 512 * 1024, "buffer.memory", 256L * 1024 * 1024);
-        try (TemporaryDirectory state = TemporaryDirectory.create("sensorcast-bench-serve-copy-")) {
-            Properties streams = base.withStateDir(state.path()).streamsProperties(bootstrap);
-            KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), warmup, producer, timeout);
-            return KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), measured, producer, timeout);
-        }
+        // the copy runs in a state directory of its own
+        Properties streams = base.streamsProperties(bootstrap);
+        KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), warmup, producer, timeout);
+        return KafkaStreamsCopyBenchmark.run(bootstrap, streams, base.topicPartitions(), measured, producer, timeout);
     }
 
     private static List<byte[][]> records(Walks walks, int rounds) {
         List<byte[][]> out = new java.util.ArrayList<>(walks.ids.length * rounds);
+        forEachSequence(walks, rounds, (sensor, json) -> out.add(new byte[][] {sensor.getBytes(StandardCharsets.UTF_8), json}));
+        return out;
+    }
+
+    /** Every sensor's next sequence, round by round, as its sensor id and JSON. */
+    private static void forEachSequence(Walks walks, int rounds, BiConsumer<String, byte[]> out) {
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < walks.ids.length; i++) {
                 SensorSequence s = walks.next(i);
-                out.add(new byte[][] {s.sensor().getBytes(java.nio.charset.StandardCharsets.UTF_8), SensorSequenceJson.toBytes(s)});
+                out.accept(s.sensor(), SensorSequenceJson.toBytes(s));
             }
             walks.round++;
         }
-        return out;
     }
 
     /** Each sensor's window, advanced one step per round. */
@@ -139,13 +145,7 @@ public final class ServeSaturationBenchmark {
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, ServeConfig serve, Walks walks, int rounds) {
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < walks.ids.length; i++) {
-                SensorSequence s = walks.next(i);
-                producer.send(new ProducerRecord<>(serve.sequencesTopic(), s.sensor(), SensorSequenceJson.toBytes(s)));
-            }
-            walks.round++;
-        }
+        forEachSequence(walks, rounds, (sensor, json) -> producer.send(new ProducerRecord<>(serve.sequencesTopic(), sensor, json)));
         producer.flush();
     }
 
