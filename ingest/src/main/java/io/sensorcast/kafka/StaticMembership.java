@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Static group membership ({@code group.instance.id}) for a Kafka Streams service, so that a restarted instance takes
@@ -31,6 +33,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * other instances at once when it is scaled down rather than after the session timeout.
  */
 public final class StaticMembership {
+    private static final Logger LOG = LoggerFactory.getLogger(StaticMembership.class);
+
     private StaticMembership() {
     }
 
@@ -63,10 +67,38 @@ public final class StaticMembership {
         }
     }
 
-    /** Closes {@code streams} and takes its threads out of the group at once (see the class comment). */
-    public static void leaveGroupAndClose(KafkaStreams streams, java.time.Duration timeout) {
-        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+    /**
+     * Closes {@code streams} and takes its threads out of the group at once (see the class comment). A close that runs
+     * out of time leaves stores without their committed offsets, so the next start rebuilds them: that is logged as a
+     * warning with what the client's threads were doing, the one clue to why it hung.
+     */
+    public static boolean leaveGroupAndClose(KafkaStreams streams, java.time.Duration timeout) {
+        boolean closed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
+        if (closed) {
+            // from the closing thread, not the state listener: Kafka Streams calls the listener after waking close(),
+            // so a JVM that exits right after close() can lose the listener's NOT_RUNNING line
+            LOG.info("Kafka Streams closed ({}): its stores keep their committed offsets for the next start", streams.state());
+        } else {
+            LOG.warn("Kafka Streams did not close within {} ms (state {}); the next start may rebuild its stores from"
+                    + " their changelogs. Its threads:{}", timeout.toMillis(), streams.state(), streamsThreadStacks());
+        }
+        return closed;
+    }
+
+    // the stream, global and close threads Kafka Streams names after the client; a few frames each
+    private static String streamsThreadStacks() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            String name = thread.getName();
+            if (name.contains("StreamThread") || name.contains("GlobalStreamThread") || name.contains("CloseThread")) {
+                out.append("\n  ").append(name).append(" (").append(thread.getState()).append(')');
+                for (int i = 0; i < Math.min(12, stack.length); i++) {
+                    out.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return out.length() == 0 ? " none left" : out.toString();
     }
 
     private static String hostName() {
