@@ -10,6 +10,7 @@ import java.util.Properties;
 import io.sensorcast.ingest.internals.IngestProductionExceptionHandler;
 import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.ProducerOutageWait;
 import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
@@ -48,6 +49,8 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * <tr><td>(restore consumer) fetch.max.wait.ms</td><td>50 ms</td><td>how long the broker holds a changelog fetch that
  *     finds nothing: each (re)start waits for it before processing ({@link RestoreFetchWait}; the client's default is
  *     500 ms)</td></tr>
+ * <tr><td>(producer) max.block.ms</td><td>5 min</td><td>how long a send waits for a broker that has gone away before the
+ *     stream thread fails ({@link ProducerOutageWait}; the client's default is 60 s)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
  *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>20 ms</td><td>Streams commit (and, under exactly-once, transaction) interval: sequences
@@ -184,6 +187,7 @@ public record IngestConfig(
         CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         RestoreFetchWait.apply(p);
+        ProducerOutageWait.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);
         return p;

@@ -11,6 +11,7 @@ import java.util.Properties;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.ProducerOutageWait;
 import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.TransactionalBatching;
@@ -48,6 +49,11 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     ({@link CrashSafeStateStores})</td></tr>
  * <tr><td>(main consumer) session.timeout.ms</td><td>15 s</td><td>how long a killed instance's partitions wait before the
  *     group hands them over ({@link CrashedMemberTimeout}; the client's default is 45 s)</td></tr>
+ * <tr><td>(restore consumer) fetch.max.wait.ms</td><td>50 ms</td><td>how long the broker holds a changelog fetch that
+ *     finds nothing: each (re)start waits for it before processing ({@link RestoreFetchWait}; the client's default is
+ *     500 ms)</td></tr>
+ * <tr><td>(producer) max.block.ms</td><td>5 min</td><td>how long a send waits for a broker that has gone away before the
+ *     stream thread fails ({@link ProducerOutageWait}; the client's default is 60 s)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
  *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
@@ -162,6 +168,7 @@ public record ServeConfig(
         CrashSafeStateStores.apply(p, processingGuarantee);
         CrashedMemberTimeout.apply(p);
         RestoreFetchWait.apply(p);
+        ProducerOutageWait.apply(p);
         p.putAll(streamsOverrides);
         StaticMembership.apply(p);
         return p;

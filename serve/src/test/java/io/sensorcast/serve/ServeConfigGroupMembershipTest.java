@@ -36,6 +36,13 @@ class ServeConfigGroupMembershipTest {
         assertEquals(45_000, mainConsumer(config).get("session.timeout.ms"));
     }
 
+    @Test
+    void shouldLetAStreamThreadsSendWaitFiveMinutesForABrokerThatWentAway() {
+        var producer = new StreamsConfig(ServeConfig.defaults().streamsProperties("b:9092")).getProducerConfigs("c");
+
+        assertEquals(300_000, producer.get("max.block.ms"));
+    }
+
     private static Map<String, Object> mainConsumer(ServeConfig config) {
         return new StreamsConfig(config.streamsProperties("b:9092")).getMainConsumerConfigs("g", "c", 1);
     }
