@@ -181,6 +181,11 @@ public final class ProduceCommand implements Callable<Integer> {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        // one request in flight per connection: right after a topic is created (`broker` creates them as it starts),
+        // a first request the broker refuses while a later one gets in is never written and expires (KAFKA-15591,
+        // Kafka 4.4.0 clients), so the first readings of a fresh setup would be lost with an error; one at a time,
+        // the refused request is retried before anything after it is sent
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(connection.producer(p), new StringSerializer(), new ByteArraySerializer());
     }
 

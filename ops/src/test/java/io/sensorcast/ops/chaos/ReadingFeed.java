@@ -35,6 +35,10 @@ final class ReadingFeed implements AutoCloseable {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+        // one request in flight: the warm-up feeds topics the broker has just created, and with several in flight a
+        // first request refused (NOT_LEADER_OR_FOLLOWER) while a later one was accepted retries with
+        // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591; it stalled the warm-up for 5 minutes in CI)
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
