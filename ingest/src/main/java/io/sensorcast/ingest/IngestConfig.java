@@ -14,6 +14,7 @@ import io.sensorcast.kafka.ProducerOutageWait;
 import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
+import io.sensorcast.kafka.StreamsServiceDefaults;
 import io.sensorcast.kafka.TransactionalBatching;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -183,13 +184,7 @@ public record IngestConfig(
         // a dead letter is as large as the hostile record that came in (plus headers); let the producer try
         // anything up to 16 MiB and leave the limit to the topic (beyond it the production handler skips and logs)
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 16 * 1024 * 1024);
-        TransactionalBatching.apply(p, processingGuarantee);
-        CrashSafeStateStores.apply(p, processingGuarantee);
-        CrashedMemberTimeout.apply(p);
-        RestoreFetchWait.apply(p);
-        ProducerOutageWait.apply(p);
-        p.putAll(streamsOverrides);
-        StaticMembership.apply(p);
+        StreamsServiceDefaults.apply(p, processingGuarantee, streamsOverrides);
         return p;
     }
 

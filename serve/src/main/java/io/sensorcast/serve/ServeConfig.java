@@ -14,6 +14,7 @@ import io.sensorcast.kafka.CrashedMemberTimeout;
 import io.sensorcast.kafka.ProducerOutageWait;
 import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.StaticMembership;
+import io.sensorcast.kafka.StreamsServiceDefaults;
 import io.sensorcast.kafka.TransactionalBatching;
 import io.sensorcast.model.ModelConfig;
 import io.sensorcast.model.checkpoint.CheckpointCodec;
@@ -164,13 +165,7 @@ public record ServeConfig(
         // the checkpoint topic allows 16 MiB records; the global consumer must be able to fetch them
         p.put(StreamsConfig.globalConsumerPrefix("max.partition.fetch.bytes"), maxCheckpointBytes + 1024 * 1024);
         p.put(StreamsConfig.globalConsumerPrefix("fetch.max.bytes"), maxCheckpointBytes + 1024 * 1024);
-        TransactionalBatching.apply(p, processingGuarantee);
-        CrashSafeStateStores.apply(p, processingGuarantee);
-        CrashedMemberTimeout.apply(p);
-        RestoreFetchWait.apply(p);
-        ProducerOutageWait.apply(p);
-        p.putAll(streamsOverrides);
-        StaticMembership.apply(p);
+        StreamsServiceDefaults.apply(p, processingGuarantee, streamsOverrides);
         return p;
     }
 
