@@ -354,10 +354,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
 
         private ReadingPump(KafkaConnection connection, Iterator<Reading> readings, double speedup, double readingsPerSecond) {
-            // one request in flight: it feeds topics created moments before, where several in flight can lose the
-            // first readings (KAFKA-15591; see ProduceCommand)
+            // it feeds topics created moments before
             this.producer = new KafkaProducer<>(connection.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
-                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1)),
+                    ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, ProduceCommand.READINGS_IN_FLIGHT)),
                     new StringSerializer(), new ByteArraySerializer());
             this.readings = readings;
             this.speedup = speedup;

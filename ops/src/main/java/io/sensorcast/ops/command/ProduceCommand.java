@@ -172,6 +172,15 @@ public final class ProduceCommand implements Callable<Integer> {
         return (dot > 0 ? name.substring(0, dot) : name) + "." + column;
     }
 
+    /**
+     * Produce requests in flight per connection for producers of readings (this command, and demo's and soak's
+     * pump): one. Right after a topic is created ({@code broker} creates them as it starts), a first request the
+     * broker refuses while a later one gets in is never written and expires (KAFKA-15591, Kafka 4.4.0 clients), so
+     * the first readings of a fresh setup would be lost with an error; one at a time, the refused request is retried
+     * before anything after it is sent.
+     */
+    static final int READINGS_IN_FLIGHT = 1;
+
     private static KafkaProducer<String, byte[]> producer(KafkaConnection connection) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -181,11 +190,7 @@ public final class ProduceCommand implements Callable<Integer> {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
-        // one request in flight per connection: right after a topic is created (`broker` creates them as it starts),
-        // a first request the broker refuses while a later one gets in is never written and expires (KAFKA-15591,
-        // Kafka 4.4.0 clients), so the first readings of a fresh setup would be lost with an error; one at a time,
-        // the refused request is retried before anything after it is sent
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, READINGS_IN_FLIGHT);
         return new KafkaProducer<>(connection.producer(p), new StringSerializer(), new ByteArraySerializer());
     }
 
