@@ -3,6 +3,7 @@ package io.sensorcast.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +16,18 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the topics a service needs when they are missing; existing topics are left as they are.
- * Fails with {@link KafkaUnreachableException} when the cluster does not answer within the timeout, and with an
+ * Creates the topics a service needs when they are missing; existing topics are left as they are. Returns once
+ * every partition of a created topic has a leader that answers: the controller acknowledges a new topic before the
+ * broker has taken up leadership, and a producer's first request in that gap is refused (NOT_LEADER_OR_FOLLOWER);
+ * with several requests in flight the Kafka 4.4 client then retries it with an out-of-order sequence until it
+ * expires, losing its records (KAFKA-15591; measured here: 5 of 15 fresh 6-partition topics, 980 of 3,000 records
+ * lost in one). Fails with {@link KafkaUnreachableException} when the cluster does not answer within the timeout, and with an
  * {@link IllegalStateException} saying so when it refuses the client's TLS handshake or SASL authentication.
  */
 public final class TopicAdministrator {
@@ -85,10 +92,37 @@ public final class TopicAdministrator {
                             + f.getKey() + " within " + timeout.toSeconds() + " s", e);
                 }
             }
+            // only ours: a topic another service won the race for may have other partition counts, and it waits itself
+            awaitLeaders(admin, missing.stream().filter(t -> created.contains(t.name())).toList(), bootstrapServers, timeout);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until the leader of every partition of the {@code fresh} topics answers a ListOffsets request, which
+     * the broker serves only as the partition's leader, as it serves produce requests. The admin client retries the
+     * request while the partition has no leader yet.
+     */
+    private static void awaitLeaders(Admin admin, List<NewTopic> fresh, String bootstrapServers, Duration timeout)
+            throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        for (NewTopic t : fresh) {
+            for (int p = 0; p < t.numPartitions(); p++) {
+                partitions.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+            }
+        }
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnreachableException("Kafka at " + bootstrapServers + " created "
+                    + fresh.stream().map(NewTopic::name).toList() + " but not every partition had a leader within "
+                    + timeout.toSeconds() + " s", e);
         }
     }
 }

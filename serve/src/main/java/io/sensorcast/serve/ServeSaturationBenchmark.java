@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,9 +14,9 @@ import io.sensorcast.ingest.SensorSequence;
 import io.sensorcast.ingest.SensorSequenceJson;
 import io.sensorcast.kafka.KafkaStreamsCopyBenchmark;
 import io.sensorcast.kafka.TemporaryDirectory;
+import io.sensorcast.kafka.TopicAdministrator;
+import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,7 +52,9 @@ public final class ServeSaturationBenchmark {
                     .withTopics("bench-saturation-sequences-" + id, "bench-saturation-checkpoints-" + id,
                             "bench-saturation-forecasts-" + id)
                     .withStateDir(state.path());
-            createSequencesTopic(bootstrap, serve);
+            // fed before serve starts (which would create it), so the leaders must be serving first (KAFKA-15591)
+            TopicAdministrator.ensureTopics(bootstrap, List.of(new TopicSpec(serve.sequencesTopic(), serve.topicPartitions(), Map.of())),
+                    Duration.ofSeconds(30));
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             Properties p = new Properties();
             p.put("bootstrap.servers", bootstrap);
@@ -147,17 +148,6 @@ public final class ServeSaturationBenchmark {
     private static void send(KafkaProducer<String, byte[]> producer, ServeConfig serve, Walks walks, int rounds) {
         forEachSequence(walks, rounds, (sensor, json) -> producer.send(new ProducerRecord<>(serve.sequencesTopic(), sensor, json)));
         producer.flush();
-    }
-
-    private static void createSequencesTopic(String bootstrap, ServeConfig serve) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(serve.sequencesTopic(), serve.topicPartitions(), (short) 1))).all().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create " + serve.sequencesTopic() + ": " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void awaitForecasts(SimpleMeterRegistry meters, double target, Duration timeout) throws InterruptedException {
