@@ -12,6 +12,7 @@ import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.StreamsReadiness;
+import io.sensorcast.kafka.ClusterBoundState;
 import io.sensorcast.kafka.ClusterReachability;
 import io.sensorcast.kafka.StreamThreadRecovery;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,9 +61,10 @@ public final class IngestService implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(IngestTopology.build(config, registry), props);
         streams.setStateListener((now, before) -> LOG.info("Ingest state {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(new StreamThreadRecovery("ingest", registry));
+        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
+        ClusterBoundState.claim(streams, props, cluster, topicTimeout);
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
-        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
         streams.start();
         return new IngestService(streams, metrics, cluster);
     }

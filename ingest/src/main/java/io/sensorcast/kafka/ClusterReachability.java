@@ -3,9 +3,11 @@ package io.sensorcast.kafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -60,6 +62,23 @@ public final class ClusterReachability implements AutoCloseable {
         ClusterReachability r = new ClusterReachability(Admin.create(config), every, name);
         r.probes.scheduleWithFixedDelay(r::probe, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return r;
+    }
+
+    /**
+     * The cluster's id, asked now.
+     *
+     * @throws KafkaUnreachableException when the cluster does not say within {@code timeout}
+     */
+    public String clusterId(Duration timeout) {
+        try {
+            return admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .clusterId().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnreachableException("interrupted while asking the cluster for its id", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaUnreachableException("the cluster did not tell its id within " + timeout.toSeconds() + " s", e);
+        }
     }
 
     /** True if the last probe got an answer. */

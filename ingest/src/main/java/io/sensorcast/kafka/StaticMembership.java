@@ -50,9 +50,7 @@ public final class StaticMembership {
             return;
         }
         String applicationId = streamsProperties.get(StreamsConfig.APPLICATION_ID_CONFIG).toString();
-        Object dir = streamsProperties.get(StreamsConfig.STATE_DIR_CONFIG);
-        Path stateDir = Path.of(dir != null ? dir.toString()
-                : StreamsConfig.configDef().defaultValues().get(StreamsConfig.STATE_DIR_CONFIG).toString());
+        Path stateDir = ClusterBoundState.stateDir(streamsProperties);
         streamsProperties.put(StreamsConfig.mainConsumerPrefix(key), instanceId(applicationId, hostName(), stateDir));
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -103,8 +104,7 @@ public final class TopicAdministrator {
 
     /**
      * Waits until the leader of every partition of the {@code fresh} topics answers a ListOffsets request, which
-     * the broker serves only as the partition's leader, as it serves produce requests. The admin client retries the
-     * request while the partition has no leader yet.
+     * the broker serves only as the partition's leader, as it serves produce requests.
      */
     private static void awaitLeaders(Admin admin, List<NewTopic> fresh, String bootstrapServers, Duration timeout)
             throws InterruptedException {
@@ -117,12 +117,26 @@ public final class TopicAdministrator {
         if (partitions.isEmpty()) {
             return;
         }
-        try {
-            admin.listOffsets(partitions).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaUnreachableException("Kafka at " + bootstrapServers + " created "
-                    + fresh.stream().map(NewTopic::name).toList() + " but not every partition had a leader within "
-                    + timeout.toSeconds() + " s", e);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                // the admin client retries a missing leader itself, but not a topic its metadata does not list yet
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw noLeaders(fresh, bootstrapServers, timeout, e);
+                }
+                Thread.sleep(20);
+            } catch (TimeoutException e) {
+                throw noLeaders(fresh, bootstrapServers, timeout, e);
+            }
         }
+    }
+
+    private static KafkaUnreachableException noLeaders(List<NewTopic> fresh, String bootstrapServers, Duration timeout, Exception e) {
+        return new KafkaUnreachableException("Kafka at " + bootstrapServers + " created "
+                + fresh.stream().map(NewTopic::name).toList() + " but not every partition had a leader within "
+                + timeout.toSeconds() + " s", e);
     }
 }

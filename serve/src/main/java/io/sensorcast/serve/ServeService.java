@@ -13,6 +13,7 @@ import io.sensorcast.kafka.TopicSpec;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.StaticMembership;
 import io.sensorcast.kafka.StreamsReadiness;
+import io.sensorcast.kafka.ClusterBoundState;
 import io.sensorcast.kafka.ClusterReachability;
 import io.sensorcast.kafka.StreamThreadRecovery;
 import org.apache.kafka.streams.KafkaStreams;
@@ -65,9 +66,10 @@ public final class ServeService implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(ServeTopology.build(config, models, registry, Clock.systemUTC()), props);
         streams.setStateListener((now, before) -> LOG.info("Serve state {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(new StreamThreadRecovery("serve", registry));
+        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
+        ClusterBoundState.claim(streams, props, cluster, topicTimeout);
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
-        ClusterReachability cluster = ClusterReachability.watch(adminConfig, StreamsReadiness.PROBE_EVERY);
         streams.start();
         return new ServeService(streams, metrics, cluster, models);
     }

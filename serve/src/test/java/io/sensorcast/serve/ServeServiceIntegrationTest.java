@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sensorcast.ingest.SensorSequenceJson;
+import io.sensorcast.kafka.ClusterBoundState;
 import io.sensorcast.kafka.testing.KafkaCluster;
 import io.sensorcast.kafka.testing.RealKafkaBroker;
 import io.sensorcast.kafka.testing.TopicConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -105,6 +108,22 @@ class ServeServiceIntegrationTest {
             assertEquals(SENSORS * STEPS, keys.size(), "no (sensor, issuedAt) twice");
             assertEquals(SENSORS * STEPS, registry.get("sensorcast.serve.forecasts").tag("method", "lstm").counter().count());
             assertEquals(3.0, registry.get("sensorcast.serve.model.version").tag("model", "default").gauge().value());
+        }
+    }
+
+    @Test
+    void shouldRecordTheClusterItsLocalStateBelongsToBeforeStarting(KafkaCluster kafka) throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        java.nio.file.Path stateDir = Files.createTempDirectory("serve-cluster-");
+        ServeConfig config = ServeDriver.CONFIG.withApplicationId("serve-cluster-" + suffix)
+                .withTopics("sequences-" + suffix, "checkpoints-" + suffix, "forecasts-" + suffix)
+                .withTopicPartitions(1).withStateDir(stateDir);
+        try (ServeService serve = ServeService.start(config, kafka.bootstrapServers(), new SimpleMeterRegistry());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            assertTrue(serve.awaitRunning(Duration.ofSeconds(60)), "serve reached RUNNING");
+
+            assertEquals(admin.describeCluster().clusterId().get(), Files.readString(
+                    stateDir.resolve(config.applicationId()).resolve(ClusterBoundState.MARKER)).strip());
         }
     }
 
