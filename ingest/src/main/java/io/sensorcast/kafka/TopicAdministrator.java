@@ -118,12 +118,20 @@ public final class TopicAdministrator {
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        // first until the broker's metadata lists the topics: ListOffsets on a topic it does not list yet fails at
+        // once (and the admin client logs that as an ERROR); a missing leader it retries by itself
+        List<String> names = fresh.stream().map(NewTopic::name).toList();
+        retryUntil(deadline, fresh, bootstrapServers, timeout, () -> admin.describeTopics(names).allTopicNames());
+        retryUntil(deadline, fresh, bootstrapServers, timeout, () -> admin.listOffsets(partitions).all());
+    }
+
+    private static void retryUntil(long deadline, List<NewTopic> fresh, String bootstrapServers, Duration timeout,
+                                   java.util.function.Supplier<org.apache.kafka.common.KafkaFuture<?>> call) throws InterruptedException {
         while (true) {
             try {
-                admin.listOffsets(partitions).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+                call.get().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException e) {
-                // the admin client retries a missing leader itself, but not a topic its metadata does not list yet
                 if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
                     throw noLeaders(fresh, bootstrapServers, timeout, e);
                 }

@@ -87,18 +87,29 @@ public final class BenchCommand implements Callable<Integer> {
             copy.put("seconds", r.params().get("streamsCopySeconds"));
             results.add(result("ingest", copy, r.streamsCopyPerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
         }
+        // the PyTorch peer runs once, for every batch size a suite compares at: it trains and forecasts at each
+        java.util.TreeSet<Integer> peerBatches = new java.util.TreeSet<>();
         if (run.contains("train")) {
-            Map<Integer, Double> peer = peerTrainThroughput(batches);
+            for (int b : batches) {
+                peerBatches.add(b);
+            }
+        }
+        if (run.contains("serve")) {
+            for (int b : SERVE_BATCHES) {
+                peerBatches.add(b);
+            }
+        }
+        Map<Integer, JsonNode> peer = peerBatches.isEmpty() ? Map.of() : peerFigures(peerBatches);
+        if (run.contains("train")) {
             for (int b : batches) {
                 o.printf("train: batch %d …%n", b);
                 o.flush();
                 TrainBenchmark.Result r = TrainBenchmark.runBatch(ModelConfig.defaults(), b, repeats);
-                Double p = peer.get(b);
-                results.add(result("train", r.params(), r.value(), r.unit(), p, p == null ? null : "pytorch (" + peerScript.getFileName() + ")"));
+                results.add(withPeer("train", r.params(), r.value(), r.unit(), peer, b, "train_sequences_per_s"));
             }
         }
         if (run.contains("serve")) {
-            results.addAll(serve(o));
+            results.addAll(serve(o, peer));
         }
         printTable(o, results);
         if (out != null) {
@@ -111,6 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Batch sizes of serve's in-process inference rows; the last is also the stateful row's. */
+    static final int[] SERVE_BATCHES = {32, 256, 1024};
+
     /** Runs of serve's saturation measurement in one JVM (see {@link #serve}). */
     static final int SATURATION_RUNS = 3;
 
@@ -118,20 +132,25 @@ public final class BenchCommand implements Callable<Integer> {
      * Forecasting on the real code: full-window inference batched across sensors, the stateful one-step path, and the
      * whole pipeline (ingest and serve on an embedded broker) at 10,000 readings/s with its latency percentiles.
      */
-    private List<Map<String, Object>> serve(PrintWriter o) throws Exception {
+    private List<Map<String, Object>> serve(PrintWriter o, Map<Integer, JsonNode> peer) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         ModelConfig model = ModelConfig.defaults();
         int sensors = 1024; // in-process inference: the batch sizes' largest
-        for (int batch : new int[] {32, 256, 1024}) {
+        // in process, the same work as the peer's forecast figures (its forward pass over the window, its one-step
+        // forward from a kept state), so these rows carry the ratio; the on-broker rows below have no peer
+        for (int batch : SERVE_BATCHES) {
             o.printf("serve: full-window inference, batch %d …%n", batch);
             o.flush();
             ServeBenchmark.Result r = ServeBenchmark.inference(model, sensors, batch, java.time.Duration.ofSeconds(8), 42);
-            out.add(result("serve", Map.of("mode", "full-window", "batch", batch, "sensors", sensors), r.forecastsPerSecond(), "forecasts/s", null, null));
+            out.add(withPeer("serve", Map.of("mode", "full-window", "batch", batch, "sensors", sensors), r.forecastsPerSecond(),
+                    "forecasts/s", peer, batch, "forecast_full_window_per_s"));
         }
-        o.println("serve: stateful one-step inference (rnnTimeStep), batch 1024 …");
+        int statefulBatch = SERVE_BATCHES[SERVE_BATCHES.length - 1];
+        o.printf("serve: stateful one-step inference (rnnTimeStep), batch %d …%n", statefulBatch);
         o.flush();
-        ServeBenchmark.Result st = ServeBenchmark.stateful(model, sensors, 1024, java.time.Duration.ofSeconds(8), 42);
-        out.add(result("serve", Map.of("mode", "stateful-step", "batch", 1024, "sensors", sensors), st.forecastsPerSecond(), "forecasts/s", null, null));
+        ServeBenchmark.Result st = ServeBenchmark.stateful(model, sensors, statefulBatch, java.time.Duration.ofSeconds(8), 42);
+        out.add(withPeer("serve", Map.of("mode", "stateful-step", "batch", statefulBatch, "sensors", sensors), st.forecastsPerSecond(),
+                "forecasts/s", peer, statefulBatch, "forecast_stateful_step_per_s"));
 
         // the latency goal is stated for the whole path at a fixed reading rate, with the shipped defaults
         int pipelineSensors = this.sensors; // --sensors (was the in-process runs' 1,024 by mistake)
@@ -226,9 +245,20 @@ public final class BenchCommand implements Callable<Integer> {
         return Math.round(v * 10) / 10.0;
     }
 
-    /** Sequences/s of the PyTorch peer per batch size, measured now on this machine; empty when it cannot run. */
-    private Map<Integer, Double> peerTrainThroughput(int[] batchSizes) {
-        Map<Integer, Double> out = new LinkedHashMap<>();
+    /** A result whose peer is {@code field} of the PyTorch peer's figures at {@code batch}, if the peer ran. */
+    private Map<String, Object> withPeer(String benchmark, Map<String, Object> params, double value, String unit,
+                                         Map<Integer, JsonNode> peer, int batch, String field) {
+        JsonNode figures = peer.get(batch);
+        Double p = figures == null || !figures.hasNonNull(field) ? null : figures.get(field).asDouble();
+        return result(benchmark, params, value, unit, p, p == null ? null : "pytorch " + field + " (" + peerScript.getFileName() + ")");
+    }
+
+    /**
+     * The PyTorch peer's figures per batch size (its JSON line: training sequences/s, full-window and stateful
+     * forecasts/s), measured now on this machine; empty when it cannot run.
+     */
+    private Map<Integer, JsonNode> peerFigures(java.util.Collection<Integer> batchSizes) {
+        Map<Integer, JsonNode> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(peerScript) || !Files.isExecutable(Path.of("/usr/bin/python3"))) {
             spec.commandLine().getErr().println("bench: no PyTorch peer (" + peerScript + " or /usr/bin/python3 missing); ratios left empty");
             return out;
@@ -237,6 +267,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : batchSizes) {
             list.append(list.length() == 0 ? "" : ",").append(b);
         }
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("peer: %s, batches %s …%n", peerScript.getFileName(), list);
+        o.flush();
         try {
             Process p = new ProcessBuilder("/usr/bin/python3", peerScript.toString(), "--batch", list.toString(),
                     "--repeats", String.valueOf(repeats)).redirectErrorStream(false).start();
@@ -252,7 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
                     continue;
                 }
                 JsonNode n = m.readTree(line);
-                out.put(n.get("batch").asInt(), n.get("train_sequences_per_s").asDouble());
+                out.put(n.get("batch").asInt(), n);
             }
         } catch (IOException e) {
             spec.commandLine().getErr().println("bench: cannot run the PyTorch peer: " + e.getMessage());
