@@ -49,6 +49,11 @@ public final class ClusterBoundState {
      */
     public static boolean claim(KafkaStreams streams, Properties streamsProperties, String clusterId) {
         Path dir = applicationStateDir(streamsProperties);
+        if (clusterId == null || clusterId.isBlank()) {
+            // a Kafka-compatible broker that names no cluster: nothing to bind to, and nothing to compare with
+            LOG.warn("The cluster has no id: the local state in {} is kept without checking where it was built", dir);
+            return false;
+        }
         Path marker = dir.resolve(MARKER);
         try {
             String recorded = Files.isRegularFile(marker) ? Files.readString(marker, StandardCharsets.UTF_8).strip() : null;

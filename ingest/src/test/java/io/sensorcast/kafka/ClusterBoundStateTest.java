@@ -77,6 +77,15 @@ class ClusterBoundStateTest {
         assertFalse(Files.exists(store));
     }
 
+    @Test
+    void shouldKeepStateWhenTheClusterNamesNoId() throws Exception {
+        Path store = taskState("cluster-a");
+
+        assertFalse(ClusterBoundState.claim(streams, props, null));
+        assertTrue(Files.exists(store));
+        assertEquals("cluster-a", Files.readString(appDir.resolve(ClusterBoundState.MARKER)).strip());
+    }
+
     // a task directory with a store file in it, as a previous run leaves it, recorded for cluster (or not at all)
     private Path taskState(String cluster) throws Exception {
         Path store = Files.createDirectories(appDir.resolve("0_0").resolve("rocksdb").resolve("store"));
