@@ -92,7 +92,7 @@ class IngestClusterChangeIntegrationTest {
                 send(producer, config, "s", 7, 1007.0).get();
                 List<SensorSequence> all = awaitSequences(kafka.bootstrapServers(), config, 2 + 36 + 2);
                 SensorSequence last = all.stream().filter(q -> q.sensor().equals("s")).reduce((a, b) -> b).orElseThrow();
-                assertArrayEquals(new double[] {1003, 1004, 1005, 1006}, raw(last), 1e-3);
+                assertArrayEquals(new double[] {1003, 1004, 1005, 1006}, IngestDriver.raw(last), 1e-3);
             }
         }
     }
@@ -112,14 +112,6 @@ class IngestClusterChangeIntegrationTest {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(SensorSequenceJson.fromBytes(r.value())));
                 return out.size() >= atLeast;
             });
-        }
-        return out;
-    }
-
-    private static double[] raw(SensorSequence s) {
-        double[] out = new double[s.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.denormalise(s.values()[i]);
         }
         return out;
     }

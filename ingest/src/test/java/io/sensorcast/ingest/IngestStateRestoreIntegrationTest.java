@@ -81,20 +81,12 @@ class IngestStateRestoreIntegrationTest {
 
         assertEquals(List.of(T0 + 3 * MIN, T0 + 4 * MIN, T0 + 5 * MIN, T0 + 6 * MIN), sequences.stream().map(SensorSequence::end).toList());
         // the window did not restart and step 5 kept its first reading: the duplicate was recognised after the restore
-        assertArrayEquals(new double[] {20, 30, 40, 50}, raw(sequences.get(2)), 1e-3);
-        assertArrayEquals(new double[] {30, 40, 50, 60}, raw(sequences.get(3)), 1e-3);
+        assertArrayEquals(new double[] {20, 30, 40, 50}, IngestDriver.raw(sequences.get(2)), 1e-3);
+        assertArrayEquals(new double[] {30, 40, 50, 60}, IngestDriver.raw(sequences.get(3)), 1e-3);
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, IngestConfig config, long offsetMs, double value) throws Exception {
         producer.send(new ProducerRecord<>(config.readingsTopic(), "s", new Reading("s", T0 + offsetMs, value).toJsonBytes())).get();
-    }
-
-    private static double[] raw(SensorSequence s) {
-        double[] out = new double[s.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = s.denormalise(s.values()[i]);
-        }
-        return out;
     }
 
     private static KafkaProducer<String, byte[]> producer(KafkaCluster kafka) {

@@ -135,7 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Map<String, Object>> serve(PrintWriter o, Map<Integer, JsonNode> peer) throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         ModelConfig model = ModelConfig.defaults();
-        int sensors = 1024; // in-process inference: the batch sizes' largest
+        int largestBatch = SERVE_BATCHES[SERVE_BATCHES.length - 1];
+        int sensors = largestBatch; // in-process inference: one batch of the largest size covers every sensor
         // in process, the same work as the peer's forecast figures (its forward pass over the window, its one-step
         // forward from a kept state), so these rows carry the ratio; the on-broker rows below have no peer
         for (int batch : SERVE_BATCHES) {
@@ -145,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.add(withPeer("serve", Map.of("mode", "full-window", "batch", batch, "sensors", sensors), r.forecastsPerSecond(),
                     "forecasts/s", peer, batch, "forecast_full_window_per_s"));
         }
-        int statefulBatch = SERVE_BATCHES[SERVE_BATCHES.length - 1];
+        int statefulBatch = largestBatch;
         o.printf("serve: stateful one-step inference (rnnTimeStep), batch %d …%n", statefulBatch);
         o.flush();
         ServeBenchmark.Result st = ServeBenchmark.stateful(model, sensors, statefulBatch, java.time.Duration.ofSeconds(8), 42);
