@@ -133,11 +133,14 @@ public final class IngestBenchmark {
      * @param streamsCopyPerSecond a Kafka Streams application with ingest's settings that only copies the same
      *                             readings to a topic ({@link KafkaStreamsCopyBenchmark}): what any topology writing
      *                             one record per reading could reach here
+     * @param streamsConsumePerSecond the same application reading the readings and writing nothing
+     *                             ({@link KafkaStreamsCopyBenchmark#consumeOnly}): what any topology could reach here,
+     *                             whatever it writes
      * @param params               {@link Params#asMap()} plus what the run produced ({@code sequences},
      *                             {@code deadLetters}, elapsed seconds)
      */
     public record Result(double readingsPerSecond, double passthroughPerSecond, double ratio, double streamsCopyPerSecond,
-                         Map<String, Object> params) {
+                         double streamsConsumePerSecond, Map<String, Object> params) {
     }
 
     private IngestBenchmark() {
@@ -177,6 +180,11 @@ public final class IngestBenchmark {
         streamsCopy(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())));
         double copySeconds = streamsCopy(bootstrapServers, params, records);
         LOG.info("Kafka Streams copy with ingest's settings: {} records in {} s = {} records/s", n, fmt(copySeconds), fmt(n / copySeconds));
+        // and its floor: the same application only reading them (any topology consumes at least this much)
+        streamsConsume(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())));
+        double consumeSeconds = streamsConsume(bootstrapServers, params, records);
+        LOG.info("Kafka Streams consuming only, ingest's settings: {} records in {} s = {} records/s", n, fmt(consumeSeconds),
+                fmt(n / consumeSeconds));
         double passthroughAfterSeconds = passthrough(bootstrapServers, params, records, "bench-passthrough-after-" + id);
         LOG.info("passthrough (after ingest): {} records in {} s = {} records/s", n, fmt(passthroughAfterSeconds),
                 fmt(n / passthroughAfterSeconds));
@@ -194,6 +202,7 @@ public final class IngestBenchmark {
         p.put("deadLetters", (long) deadLetters);
         p.put("ingestSeconds", round(ingestSeconds));
         p.put("streamsCopySeconds", round(copySeconds));
+        p.put("streamsConsumeSeconds", round(consumeSeconds));
         p.put("passthroughSeconds", round(passthroughSeconds));
         p.put("passthroughAfterSeconds", round(passthroughAfterSeconds));
         // CPU of the whole JVM (broker, producer, consumer or streams) per phase: a fairer comparison than wall
@@ -201,7 +210,7 @@ public final class IngestBenchmark {
         p.put("ingestCpuSeconds", round(ingestCpu));
         p.put("passthroughCpuSeconds", round(passthroughCpu));
         return new Result(round(ingestRate), round(passthroughRate), Math.round(ingestRate / passthroughRate * 1000) / 1000.0,
-                round(n / copySeconds), p);
+                round(n / copySeconds), round(n / consumeSeconds), p);
     }
 
     private static double ingest(String bootstrapServers, Params params, List<byte[][]> records, String id, SimpleMeterRegistry registry) {
@@ -245,6 +254,11 @@ public final class IngestBenchmark {
     private static double streamsCopy(String bootstrap, Params params, List<byte[][]> records) {
         // the copy runs in a state directory of its own
         return KafkaStreamsCopyBenchmark.run(bootstrap, params.ingest().streamsProperties(bootstrap), params.partitions(),
+                records, producerSettings(params), params.timeout()).seconds();
+    }
+
+    private static double streamsConsume(String bootstrap, Params params, List<byte[][]> records) {
+        return KafkaStreamsCopyBenchmark.consumeOnly(bootstrap, params.ingest().streamsProperties(bootstrap), params.partitions(),
                 records, producerSettings(params), params.timeout()).seconds();
     }
 

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
@@ -27,6 +29,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * threads, client overrides: pass that topology's own {@code streamsProperties}) on the same records. A topology
  * that writes one record per input record cannot be faster than this, whatever it computes; the benchmarks report it
  * beside their own figure so that the framework's share of a result is visible.
+ *
+ * <p>{@link #consumeOnly} is the lower ceiling of any topology, whatever it writes: the same application reading every
+ * record and dropping it.
  *
  * <p>The rate is records ÷ the time from the first send until the application's committed input offsets cover every
  * record (under exactly-once its output is committed with them), as {@code IngestBenchmark} measures ingest.
@@ -47,14 +52,32 @@ public final class KafkaStreamsCopyBenchmark {
      */
     public static Result run(String bootstrap, Properties streamsProperties, int partitions, List<byte[][]> records,
                              Map<String, Object> producerSettings, Duration timeout) {
+        return measure(bootstrap, streamsProperties, partitions, records, producerSettings, timeout, true);
+    }
+
+    /**
+     * As {@link #run}, with an application that reads every record and writes nothing: the cost of consuming through
+     * Kafka Streams (fetch, per-record dispatch, commits) that every topology pays before doing any work.
+     */
+    public static Result consumeOnly(String bootstrap, Properties streamsProperties, int partitions, List<byte[][]> records,
+                                     Map<String, Object> producerSettings, Duration timeout) {
+        return measure(bootstrap, streamsProperties, partitions, records, producerSettings, timeout, false);
+    }
+
+    private static Result measure(String bootstrap, Properties streamsProperties, int partitions, List<byte[][]> records,
+                                  Map<String, Object> producerSettings, Duration timeout, boolean copy) {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String input = "bench-copy-in-" + id;
         String output = "bench-copy-out-" + id;
         TopicAdministrator.ensureTopics(bootstrap, List.of(new TopicSpec(input, partitions, Map.of()),
                 new TopicSpec(output, partitions, Map.of())), Duration.ofSeconds(30));
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-in"))
-                .to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-out"));
+        KStream<byte[], byte[]> in = builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-in"));
+        if (copy) {
+            in.to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-out"));
+        } else {
+            in.foreach((k, v) -> { }, Named.as("drop"));
+        }
         Properties p = new Properties();
         p.putAll(streamsProperties);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-copy-" + id);

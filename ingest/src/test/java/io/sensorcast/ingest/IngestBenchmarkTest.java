@@ -28,6 +28,7 @@ class IngestBenchmarkTest {
         assertTrue(r.readingsPerSecond() > 0, r.toString());
         assertTrue(r.passthroughPerSecond() > 0, r.toString());
         assertTrue(r.streamsCopyPerSecond() > 0, r.toString());
+        assertTrue(r.streamsConsumePerSecond() > 0, r.toString());
         assertEquals(r.readingsPerSecond() / r.passthroughPerSecond(), r.ratio(), 0.01, r.toString());
         // 20 steps per sensor: the last reading (step 19) closes steps 0..16 (end + 2 min grace ≤ 19 min);
         // with W = 8 that is 17 - 8 + 1 = 10 sequences per sensor

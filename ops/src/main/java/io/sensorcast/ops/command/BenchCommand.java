@@ -86,6 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
             copy.put("processingGuarantee", r.params().get("processingGuarantee"));
             copy.put("seconds", r.params().get("streamsCopySeconds"));
             results.add(result("ingest", copy, r.streamsCopyPerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
+            // and the same application only reading them: the floor under every topology, whatever it writes
+            Map<String, Object> consume = new LinkedHashMap<>(copy);
+            consume.put("mode", "kafka-streams-consume-only");
+            consume.put("seconds", r.params().get("streamsConsumeSeconds"));
+            results.add(result("ingest", consume, r.streamsConsumePerSecond(), "readings/s", r.passthroughPerSecond(), "kafka-passthrough"));
         }
         // the PyTorch peer runs once, for every batch size a suite compares at: it trains and forecasts at each
         java.util.TreeSet<Integer> peerBatches = new java.util.TreeSet<>();
