@@ -6,7 +6,7 @@ import java.util.Properties;
 /**
  * The Kafka Streams settings ingest and serve share, applied in one place so that a new one reaches both services:
  * transactional batching and crash-safe stores under exactly-once, the killed-member session timeout, the restore
- * fetch wait and the producers' outage wait; then the user's overrides, which win over all of these; then static
+ * fetch wait, the producers' outage wait and the idle poll wait; then the user's overrides, which win over all of these; then static
  * membership, which reads the final application id and state directory (and keeps a user's own instance id).
  */
 public final class StreamsServiceDefaults {
@@ -20,6 +20,7 @@ public final class StreamsServiceDefaults {
         CrashedMemberTimeout.apply(streamsProperties);
         RestoreFetchWait.apply(streamsProperties);
         ProducerOutageWait.apply(streamsProperties);
+        IdlePollWait.apply(streamsProperties);
         streamsProperties.putAll(userOverrides);
         StaticMembership.apply(streamsProperties);
     }

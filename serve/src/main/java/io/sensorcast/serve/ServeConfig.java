@@ -11,6 +11,7 @@ import java.util.Properties;
 import io.sensorcast.kafka.Topics;
 import io.sensorcast.kafka.CrashSafeStateStores;
 import io.sensorcast.kafka.CrashedMemberTimeout;
+import io.sensorcast.kafka.IdlePollWait;
 import io.sensorcast.kafka.ProducerOutageWait;
 import io.sensorcast.kafka.RestoreFetchWait;
 import io.sensorcast.kafka.StaticMembership;
@@ -55,6 +56,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     500 ms)</td></tr>
  * <tr><td>(producer) max.block.ms</td><td>5 min</td><td>how long a send waits for a broker that has gone away before the
  *     stream thread fails ({@link ProducerOutageWait}; the client's default is 60 s)</td></tr>
+ * <tr><td>poll.ms</td><td>10 ms</td><td>how long an idle stream thread blocks in {@code poll()}: commits and wall-clock
+ *     punctuations wait for it ({@link IdlePollWait}; Kafka Streams' default is 100 ms)</td></tr>
  * <tr><td>(main consumer) group.instance.id</td><td>application id, host name, digest of the state dir</td><td>static
  *     membership: a restarted instance takes its partitions back at once ({@link StaticMembership})</td></tr>
  * <tr><td>commitInterval</td><td>100 ms</td><td>Streams commit (transaction) interval: a floor under latency</td></tr>
