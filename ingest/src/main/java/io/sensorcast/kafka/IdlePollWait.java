@@ -12,9 +12,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * sits in {@code poll()} past its 20 ms commit interval or serve's 10 ms batch wait, and the output waits with it.
  * Measured through the whole path (readings → ingest → serve on the embedded broker, warm runs), p50/p99 of
  * {@code sensorcast_serve_forecast_latency_seconds} at 200 forecasts/s: 38/78 ms with 100 ms, 40/67 with 20,
- * 29/52 with 10, 29/50 with 5; at 2,000/s, 41/78 with 100 and 36/63 with 5. A poll returns as soon as records
- * arrive, so a busy thread is unaffected. The price is paid when idle: an idle ingest used 6.3% of a core with
- * 10 ms (7.7% with 5) against 2.2% with 100. Set {@code kafka.poll.ms=100} to take the idle CPU back.
+ * 29/52 with 10, 29/50 with 5; at 2,000/s, 41/78 with 100, 38/69 with 10 and 36/63 with 5. A poll returns as soon
+ * as records arrive, so a busy thread is unaffected. The price is paid when idle: an idle ingest used 6.3% of a core
+ * with 10 ms (7.7% with 5) against 2.2% with 100. Set {@code kafka.poll.ms=100} to take the idle CPU back.
  */
 public final class IdlePollWait {
     /** The stream threads' {@code poll.ms}. */
