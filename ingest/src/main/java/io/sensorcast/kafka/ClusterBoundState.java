@@ -65,6 +65,8 @@ public final class ClusterBoundState {
                 LOG.info("Local state in {} {}, not this cluster {}: wiping it, its changelogs rebuild it", dir,
                         recorded == null ? "has no record of the cluster it was built from" : "was built from cluster " + recorded,
                         clusterId);
+                // our record first: Kafka Streams warns of any file but its own it finds left in the directory
+                Files.deleteIfExists(marker);
                 streams.cleanUp();
             }
             Files.createDirectories(dir);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -67,6 +68,24 @@ class ClusterBoundStateTest {
         assertTrue(ClusterBoundState.claim(streams, props, "cluster-b"));
         assertFalse(Files.exists(store));
         assertEquals("cluster-b", Files.readString(appDir.resolve(ClusterBoundState.MARKER)).strip());
+    }
+
+    @Test
+    void shouldWipeWithoutKafkaStreamsWarningThatItsOwnRecordWasLeftBehind() throws Exception {
+        taskState("cluster-a");
+        ch.qos.logback.classic.Logger stateDirectory = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "org.apache.kafka.streams.processor.internals.StateDirectory");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        stateDirectory.addAppender(logged);
+        try {
+            assertTrue(ClusterBoundState.claim(streams, props, "cluster-b"));
+        } finally {
+            stateDirectory.detachAppender(logged);
+        }
+
+        assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test
