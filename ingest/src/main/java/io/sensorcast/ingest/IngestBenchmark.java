@@ -161,9 +161,11 @@ public final class IngestBenchmark {
         List<byte[][]> records = generate(params);
         String id = UUID.randomUUID().toString().substring(0, 8);
         long n = records.size();
+        // every measured run is preceded by the same unmeasured run on these
+        List<byte[][]> warmup = records.subList(0, (int) (n * params.warmupFraction()));
 
         // warm-up: the records (all by default) through the passthrough, unmeasured
-        passthrough(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())), "bench-warmup-" + id);
+        passthrough(bootstrapServers, params, warmup, "bench-warmup-" + id);
         long cpu0 = processCpuNanos();
         double passthroughSeconds = passthrough(bootstrapServers, params, records, "bench-passthrough-" + id);
         double passthroughCpu = (processCpuNanos() - cpu0) / 1e9;
@@ -171,17 +173,17 @@ public final class IngestBenchmark {
 
         // warm-up: the same through a separate ingest application, unmeasured: in a run this short, compiling the
         // Streams, transaction and RocksDB paths would otherwise cost the measured run more CPU than processing
-        ingest(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())), "warmup-" + id, new SimpleMeterRegistry());
+        ingest(bootstrapServers, params, warmup, "warmup-" + id, new SimpleMeterRegistry());
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long cpu1 = processCpuNanos();
         double ingestSeconds = ingest(bootstrapServers, params, records, id, registry);
         double ingestCpu = (processCpuNanos() - cpu1) / 1e9;
         // the framework's ceiling: Kafka Streams with ingest's settings copying the same readings, one output each
-        streamsCopy(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())));
+        streamsCopy(bootstrapServers, params, warmup);
         double copySeconds = streamsCopy(bootstrapServers, params, records);
         LOG.info("Kafka Streams copy with ingest's settings: {} records in {} s = {} records/s", n, fmt(copySeconds), fmt(n / copySeconds));
         // and its floor: the same application only reading them (any topology consumes at least this much)
-        streamsConsume(bootstrapServers, params, records.subList(0, (int) (records.size() * params.warmupFraction())));
+        streamsConsume(bootstrapServers, params, warmup);
         double consumeSeconds = streamsConsume(bootstrapServers, params, records);
         LOG.info("Kafka Streams consuming only, ingest's settings: {} records in {} s = {} records/s", n, fmt(consumeSeconds),
                 fmt(n / consumeSeconds));

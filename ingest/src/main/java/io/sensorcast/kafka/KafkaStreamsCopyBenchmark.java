@@ -69,14 +69,15 @@ public final class KafkaStreamsCopyBenchmark {
         String id = UUID.randomUUID().toString().substring(0, 8);
         String input = "bench-copy-in-" + id;
         String output = "bench-copy-out-" + id;
-        TopicAdministrator.ensureTopics(bootstrap, List.of(new TopicSpec(input, partitions, Map.of()),
-                new TopicSpec(output, partitions, Map.of())), Duration.ofSeconds(30));
+        TopicSpec in = new TopicSpec(input, partitions, Map.of());
+        TopicAdministrator.ensureTopics(bootstrap, copy ? List.of(in, new TopicSpec(output, partitions, Map.of())) : List.of(in),
+                Duration.ofSeconds(30));
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<byte[], byte[]> in = builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-in"));
+        KStream<byte[], byte[]> stream = builder.stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-in"));
         if (copy) {
-            in.to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-out"));
+            stream.to(output, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("copy-out"));
         } else {
-            in.foreach((k, v) -> { }, Named.as("drop"));
+            stream.foreach((k, v) -> { }, Named.as("drop"));
         }
         Properties p = new Properties();
         p.putAll(streamsProperties);
